@@ -1,0 +1,1 @@
+"""The Textual UI over the ``wizard`` core. Only this package imports Textual."""
