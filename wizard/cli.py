@@ -22,8 +22,8 @@ COMMANDS = ("demo", "extract", "generate", "apply", "check", "run", "delegate", 
 def _stages(text: str) -> tuple[int, int]:
     """Parse ``4-6`` or ``5`` into an inclusive range of stages 1..7."""
     try:
-        lo, _, hi = text.partition("-")
-        a, b = int(lo), int(hi or lo)
+        lo, sep, hi = text.partition("-")
+        a, b = int(lo), int(hi if sep else lo)
     except ValueError:
         raise argparse.ArgumentTypeError(f"stages must look like 4-6 or 5, not {text!r}") from None
     if not (1 <= a <= b <= 7):
