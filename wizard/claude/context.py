@@ -9,7 +9,7 @@ check findings, and the task's instruction.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -260,61 +260,65 @@ def tail_lines(text: str, n: int = LOG_TAIL_LINES, max_chars: int = LOG_TAIL_CHA
     return tail[-max_chars:]
 
 
+_RUNNER_KEYS = ("last_status", "last_run_at", "last_host", "last_failure_kind", "last_failure_summary",
+                "last_failure_path", "last_failure_line", "red_reason")
+
+
 def last_failure(op_dir: Path, stage: int, runner_section: dict[str, Any] | None = None) -> FailureInfo | None:
-    """The last run of ``stage``: its classified failure (from the runner's session-state section) and the tail of
-    its log file (``.ttnn-wizard/logs/stage<N>-*.log``, newest first). None when the stage never ran."""
-    section = runner_section or {}
-    summary_parts: list[str] = []
+    """The last run of ``stage``: its classified failure from the runner's session-state section
+    (``[runner.stages.<N>]``, helper E's layout) and the tail of its log (that run's ``last_log``, else the
+    newest ``.ttnn-wizard/logs/stage<N>-*.log``). None when the stage never ran."""
+    stages = (runner_section or {}).get("stages")
+    entry = stages.get(str(stage)) if isinstance(stages, Mapping) else None
+    summary: list[str] = []
     log_path: Path | None = None
-    for key in (f"stage{stage}", str(stage), f"stage_{stage}"):
-        entry = section.get(key)
-        if isinstance(entry, dict):
-            for k, v in entry.items():
-                if k in ("log", "log_path", "last_log") and isinstance(v, str):
-                    cand = Path(v) if Path(v).is_absolute() else op_dir / v
-                    if cand.is_file():
-                        log_path = cand
-                elif isinstance(v, (str, int, float, bool)) and k not in ("hash",):
-                    summary_parts.append(f"{k}: {v}")
-                elif isinstance(v, list) and k in ("failures", "classified", "failure"):
-                    summary_parts.extend(f"{k}: {item}" for item in v)
-            break
+    if isinstance(entry, Mapping):
+        for key in _RUNNER_KEYS:
+            val = entry.get(key)
+            if val not in (None, "", 0):
+                summary.append(f"{key.removeprefix('last_')}: {val}")
+        kind = entry.get("last_failure_kind")
+        step = _next_step(kind) if kind else None
+        if step:
+            summary.append(f"suggested next step: {step}")
+        raw = entry.get("last_log")
+        if isinstance(raw, str) and raw:
+            cand = Path(raw) if Path(raw).is_absolute() else op_dir / raw
+            log_path = cand if cand.is_file() else None
     if log_path is None:
         logs_dir = op_dir / STATE_DIR / "logs"
         logs = sorted(logs_dir.glob(f"stage{stage}-*.log"), key=lambda p: p.stat().st_mtime, reverse=True) \
             if logs_dir.is_dir() else []
         log_path = logs[0] if logs else None
-    if log_path is None and not summary_parts:
+    if log_path is None and not summary:
         return None
     text = _read_text(log_path) if log_path else None
     tail = tail_lines(text) if text else ""
-    if text and not any(s.startswith(("kind", "classification", "failure")) for s in summary_parts):
-        summary_parts.extend(_classify(text))
-    return FailureInfo("\n".join(summary_parts) or "(no classification recorded)", log_path, tail)
+    if text and not any(s.startswith("failure_kind") for s in summary):
+        summary.extend(_classify(text))
+    return FailureInfo("\n".join(summary) or "(no classification recorded)", log_path, tail)
+
+
+def _next_step(kind: str) -> str | None:
+    try:
+        from wizard.runner.classify import NEXT_STEP, FailureKind  # noqa: PLC0415
+        return NEXT_STEP.get(FailureKind(kind))
+    except Exception:  # noqa: BLE001 - runner absent or an unknown kind: no hint
+        return None
 
 
 def _classify(log_text: str) -> list[str]:
-    """Use the runner's classifier when it is installed (helper E's wizard.runner.classify)."""
+    """No recorded classification: run the runner's classifier over the log (when it is installed)."""
     try:
-        from wizard.runner import classify as cls_mod  # noqa: PLC0415 - optional, heavy
+        from wizard.runner.classify import classify_failure  # noqa: PLC0415
+        failure = classify_failure("", "", log=log_text)
     except Exception:  # noqa: BLE001 - absent or broken: the log tail still goes in
         return []
-    fn: Callable[..., Any] | None = getattr(cls_mod, "classify_log", None) or getattr(cls_mod, "classify_text", None) \
-        or getattr(cls_mod, "classify", None)
-    if fn is None:
-        return []
-    try:
-        result = fn(log_text)
-    except Exception:  # noqa: BLE001
-        return []
-    items = result if isinstance(result, list) else [result]
-    return [f"failure: {_describe(item)}" for item in items if item is not None]
-
-
-def _describe(item: Any) -> str:
-    if hasattr(item, "__dataclass_fields__"):
-        return ", ".join(f"{k}={getattr(item, k)!s}" for k in item.__dataclass_fields__ if getattr(item, k, None) not in (None, ""))
-    return str(item)
+    out = [f"failure_kind (from the log): {failure.kind.value}", f"failure_summary: {failure.summary}"]
+    if failure.location():
+        out.append(f"failure_at: {failure.location()}")
+    out.append(f"suggested next step: {failure.next_step}")
+    return out
 
 
 def check_findings(op_dir: Path, paths: Iterable[str]) -> tuple[list[str], str | None]:
