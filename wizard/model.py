@@ -211,6 +211,8 @@ class OpSpec(Provenanced):
     edge_cases: list[str] = field(default_factory=list)
     test_criteria: dict[str, list[str]] = field(default_factory=dict)  # subsection -> bullet items
     validation_behavior: list[str] = field(default_factory=list)
+    # symbols the spec defines itself ("Wt = ceil(W / TILE_WIDTH)", "const uint32_t out_ntiles_c = ...;"): name -> expr
+    symbols: dict[str, str] = field(default_factory=dict)
     sections: list[Section] = field(default_factory=list)
     warnings: list[SpecWarning] = field(default_factory=list)
 

@@ -1,0 +1,382 @@
+"""Circular-buffer tables: found by their header row wherever they are, every column set of domain.md 2.3.
+
+1. ``CB ID | Name | Purpose | Producer | Consumer | Sizing Strategy | Lifetime``
+2. the same without Lifetime
+3. ``CB ID | Name | Purpose | Capacity | Block Size | Buffering | Producer | Consumer | Lifetime``
+4. ``CB ID | Name | Purpose | Producer | Consumer | Pages | Lifetime`` (v2)
+5. ``CB ID | Name | Purpose | Pages | Lifetime``
+6. ``CB ID | Page Size | Num Pages | Data Format | Purpose`` / ``CB ID | Index | Page Size | Num Pages | Purpose | Source``
+plus the architect's ``CB | Pages | Layout | Valid Region | Lifetime``. CB-ID-resolution tables
+(``Logical CB | Source Ref | Original ID | Final ID``) are not CB tables; their logical names become aliases.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from wizard.expr import ExprError, normalize_dtype
+from wizard.model import CircularBuffer, Confidence, Lifetime, PageKind, Role, Severity
+from wizard.spec.markdown import Document, Table, plain
+from wizard.spec.vocab import cb_index, cb_names, is_blank, lifetime_of, name_in_id_cell, role_of, try_expr
+
+Warn = Callable[..., None]  # warn(code, message, line, severity=Severity.WARNING)
+
+E, I, D = Confidence.EXPLICIT, Confidence.INFERRED, Confidence.DEFAULT
+
+_ID_KEYS = ("cb id", "cb", "cb index", "cb idx", "cb #", "cb ids", "circular buffer", "cb name/id", "buffer")
+_SIZE_HINT_PREFIXES = ("producer", "consumer", "pages", "num pages", "capacity", "sizing", "page size", "size",
+                       "number of pages", "num tiles", "total size")
+
+# Column roles -> accepted normalised headers (exact match first, then prefix match for the long ones).
+_COLS: dict[str, tuple[str, ...]] = {
+    "id": _ID_KEYS,
+    "index": ("index", "idx", "cb index (int)"),
+    "name": ("name", "names", "cb name", "variable"),
+    "purpose": ("purpose", "description", "contents", "holds", "role"),
+    "producer": ("producer", "producer kernel", "producers", "written by", "pushed by"),
+    "consumer": ("consumer", "consumer kernel", "consumers", "read by", "popped by"),
+    "pages": ("capacity", "capacity (pages)", "pages", "num pages", "number of pages", "num tiles", "depth",
+              "sizing strategy", "sizing", "size", "total size", "capacity (tiles)"),
+    "page_size": ("page size", "page size (bytes)", "page bytes"),
+    "block": ("block size", "block"),
+    "buffering": ("buffering", "buffers"),
+    "lifetime": ("lifetime", "persistence", "lifespan", "lifetime/persistence"),
+    "format": ("data format", "format", "dtype", "data type", "df"),
+    "layout": ("layout", "page kind", "page type", "page layout"),
+}
+
+_CB_HEADING = re.compile(r"circular buffer|\bcbs?\b|\bcb (?:requirements|allocation|config|table|layout)", re.I)
+_DISCARD_CONTEXT = re.compile(r"\b(removed|unused|deleted|dropped|not needed|no longer|obsolete|deprecated)\b", re.I)
+_BYTEISH = re.compile(r"size|nbytes|bytes|TILE_HW|FACE_HW", re.I)
+
+
+def is_cb_table(t: Table) -> bool:
+    keys = t.keys
+    if not any(k in _ID_KEYS for k in keys):
+        return False
+    return any(k.startswith(_SIZE_HINT_PREFIXES) for k in keys)
+
+
+def is_alias_table(t: Table) -> bool:
+    keys = t.keys
+    return any(k.startswith("final id") or k == "final" for k in keys) and any(
+        k.startswith("logical") for k in keys
+    )
+
+
+def _columns(t: Table) -> dict[str, int]:
+    keys = t.keys
+    out: dict[str, int] = {}
+    for role, names in _COLS.items():
+        for n in names:  # exact header first
+            if n in keys and keys.index(n) not in out.values():
+                out[role] = keys.index(n)
+                break
+    if "pages" not in out:  # "Capacity (pages, double-buffered)", "Sizing / Pages"
+        for j, k in enumerate(keys):
+            if j not in out.values() and k.startswith(("capacity", "sizing", "pages", "num pages")):
+                out["pages"] = j
+                break
+    return out
+
+
+def _context_score(doc: Document, t: Table) -> int:
+    """Prefer tables under a CB heading (and a "final" one); drop "removed CBs" tables."""
+    h = doc.headings[t.heading] if 0 <= t.heading < len(doc.headings) else None
+    title = h.title if h else ""
+    before = [b for b in doc.blocks if b.kind != "code" and b.line < t.line and b.heading == t.heading]
+    lead = plain(before[-1].text) if before and t.line - before[-1].line <= 3 else ""
+    if _DISCARD_CONTEXT.search(title) or _DISCARD_CONTEXT.search(lead):
+        return -100
+    score = 0
+    if _CB_HEADING.search(title):
+        score += 2
+    if re.search(r"\bfinal\b", title, re.I):
+        score += 1
+    return score
+
+
+def select_cb_tables(doc: Document) -> list[Table]:
+    found = [(t, _context_score(doc, t)) for t in doc.tables if is_cb_table(t)]
+    found = [(t, s) for t, s in found if s > -100]
+    if not found:
+        return []
+    best = max(s for _, s in found)
+    return [t for t, s in found if s == best]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Size cells
+
+
+def _strip_notes(s: str) -> str:
+    """Drop parenthesised prose ("(double-buffered, 4 sticks ...)") but keep parenthesised maths ("(Wt + 1)")."""
+    for _ in range(4):
+        changed = False
+        for m in reversed(list(re.finditer(r"\(([^()]*)\)", s))):
+            start = m.start()
+            if start > 0 and (s[start - 1].isalnum() or s[start - 1] == "_"):
+                continue  # a function call: ceil(W/32)
+            text, _, err = try_expr(m.group(1))
+            if err is not None or not m.group(1).strip():
+                s = s[:start] + " " + s[m.end() :]
+                changed = True
+        if not changed:
+            break
+    return " ".join(s.split())
+
+
+_UNIT_RE = re.compile(r"^(?P<e>.*?)\s*(?<![A-Za-z0-9_])(?P<u>tiles?|sticks?|pages?|rows?)(?![A-Za-z0-9_])", re.I)
+
+
+def parse_size(cell: str) -> tuple[str, PageKind | None, str | None]:
+    """A sizing cell -> (pages expression or raw text, page kind or None when unknown, error or None).
+
+    ``Wt tiles * tile_size (...)`` -> ("Wt", TILE); ``32 sticks`` -> ("32", STICK);
+    ``4 * input_stick_nbytes * 2`` -> (that, BYTES); ``2*Wt`` -> ("2*Wt", None)."""
+    s = plain(cell).replace("×", "*").replace("·", "*")
+    s = _strip_notes(s)
+    if not s:
+        return "", None, "empty page count"
+    m = _UNIT_RE.match(s)
+    if m and m.group("e").strip():
+        unit = m.group("u").lower()
+        kind = PageKind.STICK if unit.startswith(("stick", "row")) else (PageKind.TILE if unit.startswith("tile") else None)
+        text, _, err = try_expr(m.group("e"))
+        if err is None and text is not None:
+            return text, kind, None
+    text, symbols, err = try_expr(s)
+    if err is not None or text is None:
+        return s, None, err
+    if any(_BYTEISH.search(x) for x in symbols):
+        return text, PageKind.BYTES, None
+    return text, None, None
+
+
+def _kind_from_text(*texts: str) -> PageKind | None:
+    s = " ".join(texts).lower()
+    if re.search(r"\brow[- ]?major\b|\brm\b|\bsticks?\b", s):
+        return PageKind.STICK
+    if re.search(r"\btiles?\b|\btile[_ ]layout\b|\btiled\b", s):
+        return PageKind.TILE
+    return None
+
+
+def _page_size_kind(cell: str) -> PageKind | None:
+    s = plain(cell).lower()
+    if not s:
+        return None
+    if "stick" in s or "row" in s:
+        return PageKind.STICK
+    if "tile" in s:
+        return PageKind.TILE
+    return PageKind.BYTES
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Rows -> CircularBuffer
+
+
+def _default_roles(index: int) -> tuple[Role, Role]:
+    """The CB index convention (domain.md 2.2): 0-7 inputs, 8-15 constants, 16-23 outputs, 24-31 intermediates."""
+    if index < 8 or 8 <= index < 16:
+        return Role.READER, Role.COMPUTE
+    if 16 <= index < 24:
+        return Role.COMPUTE, Role.WRITER
+    return Role.COMPUTE, Role.COMPUTE
+
+
+def _cell(row_cells: list[str], cols: dict[str, int], key: str) -> str:
+    j = cols.get(key)
+    return row_cells[j].strip() if j is not None and j < len(row_cells) else ""
+
+
+def extract_cbs(doc: Document, warn: Warn) -> list[CircularBuffer]:
+    tables = select_cb_tables(doc)
+    cbs: list[CircularBuffer] = []
+    inferred_roles_note = False
+    for t in tables:
+        cols = _columns(t)
+        header_map = list(zip(t.header, t.keys, strict=False))
+        for row in t.rows:
+            cb = _row_to_cb(row.cells, row.line, cols, header_map, warn)
+            if cb is None:
+                continue
+            if "producer" not in cols and "consumer" not in cols:
+                inferred_roles_note = True
+            cbs.append(cb)
+    if inferred_roles_note and tables:
+        warn("cb-roles-inferred",
+             "the CB table has no Producer/Consumer columns: producers and consumers are inferred from the CB "
+             "index convention (0-7 in, 8-15 constants, 16-23 out, 24-31 intermediate); check them",
+             tables[0].line, Severity.INFO)
+    _apply_aliases(doc, cbs)
+    return cbs
+
+
+def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: list[tuple[str, str]],
+               warn: Warn) -> CircularBuffer | None:
+    raw = {plain(h): c.strip() for (h, _), c in zip(header_map, cells, strict=False)}
+    id_cell = _cell(cells, cols, "id")
+    index = cb_index(id_cell) if id_cell else None
+    if index is None and "index" in cols:
+        index = cb_index(_cell(cells, cols, "index"))
+    if index is None:
+        shown = plain(id_cell) or "(empty)"
+        warn("bad-cb-index",
+             f"CB row has no usable CB index: {shown!r} (expected c_N, CB_N, c_inN, CBIndex::c_N or a number 0-31)",
+             line, Severity.ERROR)
+        return None
+
+    names = cb_names(_cell(cells, cols, "name")) if "name" in cols else []
+    name_conf = E
+    if not names:
+        from_id = name_in_id_cell(id_cell)
+        if from_id:
+            names, name_conf = [from_id], I
+    if not names:
+        names, name_conf = [f"cb_{index}"], D
+    cb = CircularBuffer(index=index, name=names[0], aliases=names[1:], line=line, raw=raw)
+    cb.mark("index", line, E)
+    cb.mark("name", line, name_conf)
+    if cb.aliases:
+        cb.mark("aliases", line, E)
+    if name_conf is D:
+        warn("cb-missing-name", f"CB c_{index} has no name; using {cb.name!r}", line, Severity.INFO)
+    if not 0 <= index <= 31:
+        warn("cb-index-out-of-range", f"CB index {index} ({plain(id_cell)!r}) is outside 0-31", line, Severity.ERROR)
+
+    cb.purpose = plain(_cell(cells, cols, "purpose"))
+    if cb.purpose:
+        cb.mark("purpose", line, E)
+
+    # Producer / consumer
+    if "producer" in cols or "consumer" in cols:
+        cb.producer = plain(_cell(cells, cols, "producer"))
+        cb.consumer = plain(_cell(cells, cols, "consumer"))
+        cb.producer_role = role_of(cb.producer)
+        cb.consumer_role = role_of(cb.consumer)
+        for f in ("producer", "consumer", "producer_role", "consumer_role"):
+            cb.mark(f, line, E)
+    else:
+        cb.producer_role, cb.consumer_role = _default_roles(index)
+        cb.producer, cb.consumer = cb.producer_role.value.capitalize(), cb.consumer_role.value.capitalize()
+        for f in ("producer", "consumer", "producer_role", "consumer_role"):
+            cb.mark(f, line, I)
+
+    # Pages and page kind
+    sizing = _cell(cells, cols, "pages")
+    cb.sizing_text = plain(sizing)
+    layout_kind = _kind_from_text(plain(_cell(cells, cols, "layout"))) if "layout" in cols else None
+    page_size_cell = _cell(cells, cols, "page_size")
+    kind: PageKind | None = None
+    kind_conf = E
+    if sizing and not is_blank(sizing):
+        pages, kind, err = parse_size(sizing)
+        if err is not None:
+            warn("bad-pages-expression", f"CB c_{index} ({cb.name}): page count {cb.sizing_text!r} is not a size "
+                 f"expression: {err}", line, Severity.ERROR)
+            cb.pages = cb.sizing_text
+        else:
+            cb.pages = pages
+        cb.mark("pages", line, E)
+        if page_size_cell and kind is None:
+            psk = _page_size_kind(page_size_cell)
+            if psk is PageKind.BYTES:  # numeric page size x page count: a byte total
+                ps_text, _, ps_err = try_expr(plain(page_size_cell))
+                if ps_err is None and ps_text is not None and err is None:
+                    cb.pages = f"({ps_text})*({pages})"
+                    kind = PageKind.BYTES
+            else:
+                kind = psk
+    else:
+        cb.pages = "2"
+        cb.mark("pages", line, D)
+        warn("cb-missing-pages", f"CB c_{index} ({cb.name}) has no page count; using 2 (double buffer)", line)
+    if layout_kind is not None:
+        kind, kind_conf = layout_kind, E
+    if kind is None:
+        guess = _kind_from_text(cb.purpose, cb.name) if re.search(r"\brm\b|row[- ]?major|stick", f"{cb.purpose} {cb.name}", re.I) else None
+        # RM-stick CBs in tilize/untilize pipelines are still sized in tile-sized pages when the cell says "tiles";
+        # only a cell without a unit falls back to the purpose/name.
+        kind, kind_conf = (guess, I) if guess else (PageKind.TILE, D)
+    cb.page_kind = kind
+    cb.mark("page_kind", line, kind_conf)
+
+    # Buffering
+    buf = plain(_cell(cells, cols, "buffering"))
+    if buf:
+        cb.buffering = buf.split()[0].capitalize()
+        cb.mark("buffering", line, E)
+    else:
+        low = cb.sizing_text.lower()
+        if "double" in low:
+            cb.buffering = "Double"
+        elif "single" in low:
+            cb.buffering = "Single"
+        if cb.buffering:
+            cb.mark("buffering", line, I)
+
+    # Lifetime
+    life_cell = plain(_cell(cells, cols, "lifetime"))
+    if life_cell:
+        cb.lifetime_text = life_cell
+        life = lifetime_of(life_cell)
+        if life is None:
+            cb.lifetime = Lifetime.UNKNOWN
+            warn("cb-unknown-lifetime", f"CB c_{index} ({cb.name}): lifetime {life_cell!r} is not one of "
+                 "Block / Row / Program (or Per-iter, Per tile-row, PERSISTENT ...)", line)
+            cb.mark("lifetime", line, E)
+        else:
+            cb.lifetime = life
+            cb.mark("lifetime", line, E)
+    else:
+        hint = f"{cb.purpose} {cb.producer} {cb.name}".lower()
+        if re.search(r"\bonce\b|scaler|epsilon|\beps\b|constant|persist", hint):
+            cb.lifetime = Lifetime.PROGRAM
+            cb.mark("lifetime", line, I)
+        else:
+            cb.lifetime = Lifetime.BLOCK
+            cb.mark("lifetime", line, D)
+
+    # Data format
+    fmt = plain(_cell(cells, cols, "format"))
+    if fmt:
+        try:
+            cb.data_format = normalize_dtype(fmt.split()[0].strip(",;"))
+        except ExprError:
+            low = fmt.lower()
+            cb.data_format = "output" if "output" in low else "input" if "input" in low else fmt
+        cb.mark("data_format", line, E)
+    elif "scaler" in f"{cb.name} {cb.purpose}".lower():
+        cb.data_format = "bfloat16"  # reduce scaler tiles are bfloat16 (domain.md 2.2 hardware checklist)
+        cb.mark("data_format", line, I)
+    elif cb.consumer_role is Role.WRITER or 16 <= index <= 23:
+        cb.data_format = "output"
+        cb.mark("data_format", line, I)
+    else:
+        cb.data_format = "input"
+        cb.mark("data_format", line, D)
+    return cb
+
+
+def _apply_aliases(doc: Document, cbs: list[CircularBuffer]) -> None:
+    """Logical names from CB-ID-resolution tables (``CB_in (row-major input) | ... | c_0``) become aliases."""
+    by_index = {cb.index: cb for cb in cbs}
+    for t in doc.tables:
+        if not is_alias_table(t):
+            continue
+        keys = t.keys
+        final = next(j for j, k in enumerate(keys) if k.startswith("final"))
+        logical = next(j for j, k in enumerate(keys) if k.startswith("logical"))
+        for row in t.rows:
+            idx = cb_index(row.cells[final]) if final < len(row.cells) else None
+            cb = by_index.get(idx) if idx is not None else None
+            if cb is None:
+                continue
+            for n in cb_names(row.cells[logical]):
+                known = {cb.name.lower(), *(a.lower() for a in cb.aliases)}
+                if n.lower() not in known:
+                    cb.aliases.append(n)
+                    cb.mark("aliases", row.line, I)

@@ -1,0 +1,109 @@
+"""Free-text sections kept for display and Stage 7: data flow, memory access, edge cases, test criteria,
+and the symbol definitions a spec states (``Wt = ceil(W / TILE_WIDTH)``, ``const uint32_t x = ...;``)."""
+
+from __future__ import annotations
+
+import re
+
+from wizard.model import Confidence, OpSpec
+from wizard.spec.markdown import Document, plain
+from wizard.spec.vocab import try_expr
+
+E = Confidence.EXPLICIT
+
+
+def extract_notes(doc: Document, spec: OpSpec) -> None:
+    _data_flow(doc, spec)
+    _memory_access(doc, spec)
+    _edge_cases(doc, spec)
+    _test_criteria(doc, spec)
+    spec.symbols.update(symbol_definitions(doc))
+
+
+def _data_flow(doc: Document, spec: OpSpec) -> None:
+    sec = doc.section(r"^\W*(?:\d+[.)]?\s*)?data flow\W*$", r"data flow")
+    if sec is None:
+        return
+    high = doc.first(r"high[- ]level flow", within=sec)
+    target = high or sec
+    subs = doc.children(target)
+    end = subs[0].line - 1 if subs else target.end_line
+    text = "\n".join(doc.lines[target.line : end]).strip("\n")
+    spec.data_flow = text or doc.body(target)
+    spec.mark("data_flow", target.line, E)
+
+
+def _memory_access(doc: Document, spec: OpSpec) -> None:
+    sec = doc.section(r"^\W*memory access patterns?\W*$", r"memory access")
+    if sec is None:
+        return
+    subs = doc.children(sec)
+    for sub in subs:
+        spec.memory_access[sub.title] = doc.body(sub)
+    if not subs and doc.body(sec).strip():
+        spec.memory_access[sec.title] = doc.body(sec)
+    spec.mark("memory_access", sec.line, E)
+
+
+def _edge_cases(doc: Document, spec: OpSpec) -> None:
+    sec = doc.section(r"^\W*edge cases?\W*$", r"edge cases?")
+    if sec is None:
+        return
+    for t in doc.tables_in(sec):
+        for r in t.rows:
+            cells = [plain(c) for c in r.cells if c.strip()]
+            if cells:
+                spec.edge_cases.append(" -> ".join(cells[:2]) if len(cells) > 1 else cells[0])
+    for b in doc.blocks_in(sec, "item"):
+        spec.edge_cases.append(plain(b.text))
+    if spec.edge_cases:
+        spec.mark("edge_cases", sec.line, E)
+
+
+def _test_criteria(doc: Document, spec: OpSpec) -> None:
+    sec = doc.section(r"test criteria|testing criteria|^tests?$")
+    if sec is None:
+        return
+    subs = doc.children(sec)
+    groups = [(s.title, s) for s in subs] or [(sec.title, sec)]
+    for title, h in groups:
+        items = [plain(b.text) for b in doc.blocks_in(h) if b.kind in ("item", "para") and b.text.strip()]
+        for b in doc.blocks_in(h, "code"):
+            items.append(b.text.strip())
+        spec.test_criteria[title] = items
+        if re.search(r"validation", title, re.I):
+            spec.validation_behavior.extend(i for i in items if "->" in i or "→" in i or "error" in i.lower())
+    spec.mark("test_criteria", sec.line, E)
+
+
+_SIZING_HEADING = re.compile(r"siz|notation|circular buffer|\bcb\b|work|core (?:assign|distrib)|symbols", re.I)
+_DEF_RE = re.compile(
+    r"^\s*(?:const(?:expr)?\s+)?(?:u?int(?:32|16|64)?_t\s+|auto\s+|size_t\s+|int\s+|uint\s+)?"
+    r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^=;][^;]*?)\s*;?\s*(?://.*|#.*)?$"
+)
+
+
+def symbol_definitions(doc: Document) -> dict[str, str]:
+    """``name = expr`` found in code blocks, in backticks, and in "Notation:" lines; only parseable ones."""
+    out: dict[str, str] = {}
+    candidates: list[str] = []
+    for b in doc.blocks:
+        if b.kind == "code":
+            # Only code under sizing/notation/work headings: kernel pseudo-code defines loop locals, not sizes.
+            h = doc.headings[b.heading].title if 0 <= b.heading < len(doc.headings) else ""
+            if _SIZING_HEADING.search(h):
+                candidates += b.text.split("\n")
+        else:
+            candidates += re.findall(r"`([^`\n]+=[^`\n]+)`", b.text)
+            for m in re.finditer(r"(?i)notation:\s*(.+)", b.text):
+                candidates += re.split(r"[,;]", m.group(1))
+    for line in candidates:
+        if len(line) > 200 or "==" in line:
+            continue
+        m = _DEF_RE.match(line)
+        if not m or m.group(1) in out:
+            continue
+        text, _, err = try_expr(m.group(2))
+        if err is None and text is not None:
+            out[m.group(1)] = text
+    return out

@@ -1,0 +1,222 @@
+"""Work distribution: unit, unit size, total-units expression, strategy, row_wise, per-core, remainder.
+
+Forms met (domain.md 2.3): ``### Work Unit Definition`` prose + ``### Parallelization Strategy`` bullets;
+a ``| Attribute | Value |`` table; ``**Granularity**:`` lines in a paragraph; a ``### Core Distribution``
+table; ``### Single-Core Strategy (Template Default)`` + ``### Multi-Core Extension (Future)``;
+v2's four bullets (Work unit / Grid / Work per core / Remainder).
+"""
+
+from __future__ import annotations
+
+import re
+
+from wizard.model import Confidence, OpSpec, Severity, Strategy, WorkDistribution
+from wizard.spec.markdown import Document, Heading, plain
+from wizard.spec.vocab import BATCH_SYMBOLS, is_blank, try_expr
+
+E, I, D = Confidence.EXPLICIT, Confidence.INFERRED, Confidence.DEFAULT
+
+WORK_HEADING = r"work distribution|work split|parallelization|core distribution"
+
+_KEYS: dict[str, tuple[str, ...]] = {
+    "unit": ("work unit", "granularity", "unit", "work unit definition", "unit of work"),
+    "unit_size": ("unit size", "work unit size", "size"),
+    "total": ("total units", "total work units", "total work", "number of units", "num units", "total"),
+    "grid": ("grid", "grid topology", "grid dimensions", "grid size", "cores", "core grid", "parallelization"),
+    "per_core": ("work per core", "per core", "units per core"),
+    "remainder": ("remainder", "load balancing", "remainder handling", "cliff"),
+    "loop": ("loop structure",),
+}
+
+# Height symbols whose presence without a batch symbol means the total ignores N and C (domain.md 0.10).
+_HEIGHT_SYMBOLS = frozenset({"Ht", "H", "num_tiles_per_col", "tiles_per_col", "Hp"})
+
+
+def unit_kind(text: str) -> str:
+    """Normalise a work-unit description to "tile-row", "stick", "tile" or the text itself."""
+    s = plain(text).lower()
+    if re.search(r"tile[- ]?rows?|rows? of tiles|tile blocks?|\bblocks?\b|complete tile row|horizontal strip", s):
+        return "tile-row"
+    if re.search(r"\bsticks?\b|\bpixels?\b|output pixel|\brows?\b", s):
+        return "stick"
+    if re.search(r"\btiles?\b", s):
+        return "tile"
+    return plain(text)[:60] if text.strip() else "tile"
+
+
+_INFERRED_TOTAL = {"tile-row": "NC*Ht", "tile": "NC*Ht*Wt", "stick": "N*C*H"}
+
+
+def extract_work(doc: Document, spec: OpSpec, warn) -> None:
+    w = WorkDistribution()
+    spec.work = w
+    sec = doc.section(r"^\W*(?:\d+[.)]?\s*)?work distribution\W*$", WORK_HEADING)
+    if sec is None:
+        warn("missing-section", "no 'Work Distribution' section: unit, total and strategy are defaults",
+             None, Severity.WARNING)
+    values = _collect(doc, sec) if sec else {}
+
+    # Unit
+    unit = values.get("unit")
+    if unit is None and sec is not None:
+        unit = _prose_unit(doc, sec)
+    if unit is not None:
+        w.unit = unit_kind(unit[0])
+        w.mark("unit", unit[1], E if unit[2] else I)
+    else:
+        w.mark("unit", None, D)
+
+    if "unit_size" in values:
+        w.unit_size = plain(values["unit_size"][0])
+        w.mark("unit_size", values["unit_size"][1], E)
+    elif w.unit == "tile-row":
+        w.unit_size = "Wt tiles"
+        w.mark("unit_size", None, I)
+
+    for key, attr in (("per_core", "per_core"), ("remainder", "remainder"), ("grid", "grid")):
+        if key in values:
+            setattr(w, attr, plain(values[key][0]))
+            w.mark(attr, values[key][1], E)
+
+    _strategy(doc, sec, w, values)
+    _row_wise(doc, sec, w)
+    _total(doc, sec, w, values, warn)
+
+
+def _collect(doc: Document, sec: Heading) -> dict[str, tuple[str, int, bool]]:
+    """First value per key from ``**Key**: value`` lines and ``| Attribute | Value |`` tables in the section.
+
+    Values under a "future"/"extension" sub-heading are skipped: they describe a later version."""
+    out: dict[str, tuple[str, int, bool]] = {}
+    future = [h for h in doc.headings if sec.line < h.line <= sec.end_line and re.search(r"future|extension", h.title, re.I)]
+
+    def in_future(line: int) -> bool:
+        return any(h.line <= line <= h.end_line for h in future)
+
+    found: list[tuple[str, str, int]] = [(kv.key, kv.value, kv.line) for kv in doc.pairs_in(sec)]
+    for t in doc.tables_in(sec):
+        keys = t.keys
+        if len(keys) >= 2 and keys[0] in ("attribute", "property", "aspect", "item", "parameter"):
+            found += [(" ".join(plain(r.cells[0]).lower().split()), r.cells[1], r.line) for r in t.rows]
+    found.sort(key=lambda x: x[2])
+    for key, value, line in found:
+        if in_future(line) or is_blank(value):
+            continue
+        for name, aliases in _KEYS.items():
+            if key in aliases and name not in out:
+                out[name] = (value, line, True)
+                break
+    return out
+
+
+def _prose_unit(doc: Document, sec: Heading) -> tuple[str, int, bool] | None:
+    """"One **work unit** = one tile-row", "One work unit = one output pixel", or the text under
+    "Work Unit Definition"."""
+    for b in doc.blocks_in(sec):
+        if b.kind == "code":
+            continue
+        s = plain(b.text)
+        m = re.search(r"(?i)\bone\s+work\s+unit\s*(?:=|is|:)\s*(.+)", s)
+        if m:
+            return m.group(1), b.line, True
+    sub = doc.first(r"work unit", within=sec)
+    if sub is not None:
+        for b in doc.blocks_in(sub):
+            if b.kind != "code" and b.text.strip():
+                return plain(b.text), b.line, False
+    return None
+
+
+def _strategy(doc: Document, sec: Heading | None, w: WorkDistribution, values: dict) -> None:
+    grid = values.get("grid")
+    if grid is not None:
+        text = re.split(r"(?i)\bfuture\b|\blater\b", plain(grid[0]))[0].lower()
+        if re.search(r"\b1\s*[x×]\s*1\b|single[- ]core|one core|\(0,\s*0\)", text):
+            w.strategy = Strategy.SINGLE_CORE
+            w.mark("strategy", grid[1], E)
+            return
+        if re.search(r"split_work|dynamic|multi|1d|2d|grid|cores|compute_with_storage", text):
+            w.strategy = Strategy.SPLIT_WORK
+            w.mark("strategy", grid[1], E)
+            return
+    if sec is not None:
+        for h in doc.find(r"single[- ]core", within=sec):
+            if not re.search(r"future|extension", h.title, re.I):
+                w.strategy = Strategy.SINGLE_CORE
+                w.mark("strategy", h.line, E)
+                return
+        body = doc.body(sec)
+        if re.search(r"split_work_to_cores|split_blocks|two core groups|core group", body, re.I):
+            w.strategy = Strategy.SPLIT_WORK
+            w.mark("strategy", sec.line, I)
+            return
+    w.strategy = Strategy.SPLIT_WORK
+    w.mark("strategy", None, D)
+
+
+def _row_wise(doc: Document, sec: Heading | None, w: WorkDistribution) -> None:
+    if sec is None:
+        w.mark("row_wise", None, D)
+        return
+    m = re.search(r"row_wise\s*[=:]\s*(true|false)|row[- ]major core order", doc.body(sec), re.I)
+    if m:
+        w.row_wise = (m.group(1) or "true").lower() == "true"
+        line = sec.line + 1 + doc.body(sec)[: m.start()].count("\n")
+        w.mark("row_wise", line, E)
+    else:
+        w.mark("row_wise", None, D)
+
+
+def _total(doc: Document, sec: Heading | None, w: WorkDistribution, values: dict, warn) -> None:
+    total = values.get("total")
+    if total is not None:
+        text, symbols, err = try_expr(_strip_unit_words(plain(total[0])))
+        if err is None and text is not None:
+            w.total_units = text
+            w.mark("total_units", total[1], E)
+            _batch_check(w, symbols, total[1], warn)
+            return
+        warn("bad-total-units", f"total work units {plain(total[0])!r} is not an expression: {err}", total[1],
+             Severity.WARNING)
+    # Inferred from prose: "Dynamic based on total tile-rows (NC * Ht)", "min(NC * Ht, max_cores)".
+    for key in ("grid", "per_core", "unit_size"):
+        if key in values:
+            found = _expr_in_text(values[key][0])
+            if found is not None:
+                w.total_units = found[0]
+                w.mark("total_units", values[key][1], I)
+                warn("work-total-inferred", f"total work units {found[0]!r} inferred from {plain(values[key][0])!r}",
+                     values[key][1], Severity.INFO)
+                _batch_check(w, found[1], values[key][1], warn)
+                return
+    guess = _INFERRED_TOTAL.get(w.unit, "NC*Ht*Wt")
+    w.total_units = guess
+    w.mark("total_units", None, I)
+    warn("work-total-inferred", f"the spec gives no total number of work units; assuming {guess} for unit "
+         f"{w.unit!r} (batch-aware)", sec.line if sec else None, Severity.INFO)
+
+
+def _strip_unit_words(s: str) -> str:
+    s = re.sub(r"(?i)^\s*(?:all|total|about|approx\.?)\s+", "", s)
+    return re.sub(r"(?i)\s+(?:tile[- ]rows?|rows?|sticks?|tiles?|units?|pixels?|blocks?|work units?)\b.*$", "", s)
+
+
+def _expr_in_text(text: str) -> tuple[str, frozenset[str]] | None:
+    """A parenthesised or function-argument expression of shape symbols inside prose."""
+    s = plain(text)
+    for m in re.finditer(r"\(([^()]+)\)", s):
+        for part in m.group(1).split(","):
+            e, symbols, err = try_expr(part)
+            if err is None and e is not None and symbols and (symbols & (_HEIGHT_SYMBOLS | BATCH_SYMBOLS | {"Wt", "W"})):
+                if symbols <= (_HEIGHT_SYMBOLS | BATCH_SYMBOLS | {"Wt", "W", "Ct", "HW"}):
+                    return e, symbols
+    return None
+
+
+def _batch_check(w: WorkDistribution, symbols: frozenset[str], line: int | None, warn) -> None:
+    if symbols & _HEIGHT_SYMBOLS and not symbols & BATCH_SYMBOLS:
+        fixed = f"NC*{w.total_units}" if re.fullmatch(r"\w+", w.total_units) else f"NC*({w.total_units})"
+        warn("work-unit-ignores-batch",
+             f"total work units {w.total_units!r} ignores the batch dimensions (N, C): split over it, a batched "
+             f"input would only have its first slice processed; use {fixed!r} unless the op is really batch-free",
+             line, Severity.WARNING)
