@@ -1,0 +1,163 @@
+"""Checks on an op's C++: syntax, CB balance, factory <-> kernel contract, -Werror unused risk.
+
+Each check is ``check_x(files, ctx) -> list[Finding]`` over ``{op-relative path: text}``, so the
+same code runs on an op directory on disk (``check_op_dir``) and on a generation plan in memory
+(``check_plan``). Adding a check is one line in ``CHECKS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from wizard.errors import WizardError
+from wizard.model import Finding, Plan, Severity
+
+SOURCE_SUFFIXES = (".cpp", ".hpp", ".h", ".cc")
+MAX_FILE_BYTES = 2_000_000
+STATE_DIR = ".ttnn-wizard"
+
+
+@dataclass
+class Context:
+    op_dir: Path | None  # None for an in-memory plan
+    exists: Callable[[str], bool]  # does a repo-relative kernel path exist?
+    notes: list[Finding] = field(default_factory=list)
+
+
+def _syntax(files: Mapping[str, str], ctx: Context) -> list[Finding]:
+    from wizard.checks.syntax import check_syntax
+
+    return check_syntax(files)
+
+
+def _contract(files: Mapping[str, str], ctx: Context) -> list[Finding]:
+    from wizard.checks.contract import check_contract
+
+    return check_contract(files, exists=ctx.exists)
+
+
+def _balance(files: Mapping[str, str], ctx: Context) -> list[Finding]:
+    from wizard.checks.balance import check_balance
+
+    return check_balance(files)
+
+
+def _unused(files: Mapping[str, str], ctx: Context) -> list[Finding]:
+    from wizard.checks.unused import check_unused
+
+    return check_unused(files)
+
+
+CheckFn = Callable[[Mapping[str, str], Context], list[Finding]]
+CHECKS: list[tuple[str, CheckFn]] = [
+    ("syntax", _syntax),
+    ("contract", _contract),
+    ("balance", _balance),
+    ("unused", _unused),
+]
+
+
+def run_checks(files: Mapping[str, str], ctx: Context) -> list[Finding]:
+    out: list[Finding] = list(ctx.notes)
+    for name, fn in CHECKS:
+        try:
+            out += fn(files, ctx)
+        except RecursionError:
+            out.append(Finding(name, "", None, f"the {name} check gave up on deeply nested code", Severity.WARNING))
+    return sort_findings(out)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    rank = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    return sorted(findings, key=lambda f: (f.path, f.line or 0, rank[f.severity], f.check, f.message))
+
+
+def factory_paths(files: Mapping[str, str]) -> list[str]:
+    from wizard.checks.opmodel import is_factory
+
+    return [p for p in files if is_factory(p)]
+
+
+def read_op_files(op_dir: Path) -> tuple[dict[str, str], list[Finding]]:
+    """Every C++ source under the op dir (not the wizard's state folder), keyed by op-relative path."""
+    files: dict[str, str] = {}
+    notes: list[Finding] = []
+    for p in sorted(op_dir.rglob("*")):
+        rel = p.relative_to(op_dir).as_posix()
+        if rel.startswith(STATE_DIR + "/") or not p.suffix in SOURCE_SUFFIXES or not p.is_file():
+            continue
+        if p.stat().st_size > MAX_FILE_BYTES:
+            notes.append(Finding("syntax", rel, None, f"skipped: larger than {MAX_FILE_BYTES} bytes", Severity.WARNING))
+            continue
+        data = p.read_bytes()
+        try:
+            files[rel] = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            notes.append(Finding("syntax", rel, line, "not UTF-8 text; read with replacement characters", Severity.WARNING))
+            files[rel] = data.decode("utf-8", "replace")
+    return files, notes
+
+
+def _disk_exists(op_dir: Path, files: Mapping[str, str]) -> Callable[[str], bool]:
+    """A CreateKernel path is repo-relative: look for it above the op dir, else match the op's own files."""
+    roots = [op_dir.resolve(), *op_dir.resolve().parents]
+
+    def exists(repo_path: str) -> bool:
+        if repo_path.startswith("/") or ".." in repo_path.split("/"):
+            return False
+        if any((r / repo_path).is_file() for r in roots):
+            return True
+        # a tree written by `generate --out` is not inside a checkout: accept the op's own file
+        return any(repo_path.endswith("/" + p) for p in files)
+
+    return exists
+
+
+def check_op_dir(op_dir: Path, *, compile: bool = False, arch: str = "wormhole_b0", format: bool = False) -> list[Finding]:
+    """All checks on an op directory. WizardError (exit 2) for a missing dir or no program factory."""
+    op_dir = Path(op_dir)
+    if not op_dir.exists():
+        raise WizardError("op directory does not exist", path=str(op_dir))
+    if not op_dir.is_dir():
+        raise WizardError("not a directory (expected an op directory)", path=str(op_dir))
+    files, notes = read_op_files(op_dir)
+    if not factory_paths(files):
+        raise WizardError(
+            "no program factory found: looked for device/*program_factory*.cpp (any *program_factory*.cpp outside kernels/) "
+            f"among {len(files)} C++ files",
+            path=str(op_dir),
+        )
+    findings = run_checks(files, Context(op_dir, _disk_exists(op_dir, files), notes))
+    if format:
+        from wizard.checks.syntax import check_format
+
+        findings += check_format(op_dir, sorted(files))
+    if compile:
+        findings += _compile(op_dir, arch)
+    return sort_findings(findings)
+
+
+def _compile(op_dir: Path, arch: str) -> list[Finding]:
+    try:
+        from wizard.verify import check_compile  # helper H's offline compile (optional)
+    except ImportError:
+        raise WizardError("the offline compile check is not available in this build: run ttnn-wizard setup-verify first") from None
+    return list(check_compile(op_dir, arch))
+
+
+def check_plan(plan: Plan) -> list[Finding]:
+    """The same checks on a plan's text before anything is written."""
+    files = {f.path: f.text for f in plan.files if f.root == "op" and f.path.endswith(SOURCE_SUFFIXES)}
+    from wizard.checks.opmodel import exists_in
+
+    return run_checks(files, Context(None, exists_in(files)))
+
+
+def counts(findings: list[Finding]) -> dict[str, int]:
+    out = {s.value: 0 for s in Severity}
+    for f in findings:
+        out[f.severity.value] += 1
+    return out

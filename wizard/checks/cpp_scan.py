@@ -1,0 +1,401 @@
+"""A small C++ reader for the idioms tt-metal factories and kernels use.
+
+Not a C++ parser: it masks comments and string literals (keeping every offset, so line numbers
+stay exact), finds calls with balanced parentheses, splits top-level arguments, and finds the
+control blocks (for / while / if / else) that enclose a position, with a loop's trip count when
+the header has the plain ``for (uint32_t i = a; i < b; ++i)`` form.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+_OPEN = {"(": ")", "[": "]", "{": "}"}
+_CLOSE = {v: k for k, v in _OPEN.items()}
+
+
+def mask(text: str, *, strings: bool = True) -> str:
+    """Blank comments (and, with ``strings``, string/char literal contents) with spaces.
+
+    Newlines survive so offsets and line numbers in the result equal those of ``text``.
+    Quotes are kept so a masked string still reads as a token.
+    """
+    out = list(text)
+    i, n = 0, len(text)
+
+    def blank(a: int, b: int) -> None:
+        for k in range(a, min(b, n)):
+            if out[k] != "\n":
+                out[k] = " "
+
+    while i < n:
+        c = text[i]
+        if c == "/" and i + 1 < n and text[i + 1] == "/":
+            j = text.find("\n", i)
+            j = n if j < 0 else j
+            blank(i, j)
+            i = j
+        elif c == "/" and i + 1 < n and text[i + 1] == "*":
+            j = text.find("*/", i + 2)
+            j = n if j < 0 else j + 2
+            blank(i, j)
+            i = j
+        elif c == "R" and text.startswith('R"', i) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
+            m = re.match(r'R"([^()\\\s]{0,16})\(', text[i:])
+            if not m:
+                i += 1
+                continue
+            end = text.find(")" + m.group(1) + '"', i + m.end())
+            end = n if end < 0 else end + len(m.group(1)) + 2
+            if strings:
+                blank(i + 2, end - 1)
+            i = end
+        elif c in "\"'":
+            if c == "'" and i > 0 and text[i - 1].isalnum() and i + 1 < n and text[i + 1].isalnum():
+                i += 1  # digit separator 1'000'000
+                continue
+            j = i + 1
+            while j < n and text[j] != c and text[j] != "\n":
+                j += 2 if text[j] == "\\" else 1
+            if strings:
+                blank(i + 1, j)
+            i = j + 1
+        else:
+            i += 1
+    return "".join(out)
+
+
+class LineIndex:
+    """Offset -> 1-based line and column."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+    def col(self, offset: int) -> int:
+        return offset - self.starts[self.line(offset) - 1] + 1
+
+
+def match_close(masked: str, open_idx: int) -> int:
+    """Index of the bracket closing the one at ``open_idx`` (or len(masked) when unbalanced)."""
+    stack: list[str] = []
+    for k in range(open_idx, len(masked)):
+        c = masked[k]
+        if c in _OPEN:
+            stack.append(_OPEN[c])
+        elif c in _CLOSE:
+            if not stack or stack.pop() != c:
+                return k
+            if not stack:
+                return k
+    return len(masked)
+
+
+def split_top(text: str, sep: str = ",") -> list[str]:
+    """Split on ``sep`` outside (), [], {} (and template angle brackets after a name)."""
+    parts: list[str] = []
+    depth, angle, start = 0, 0, 0
+    for k, c in enumerate(text):
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == "<" and depth == 0 and k > 0 and (text[k - 1].isalnum() or text[k - 1] == "_"):
+            # template argument list, e.g. std::map<uint8_t, tt::DataFormat>; a comparison is `a < b` with spaces
+            angle += 1
+        elif c == ">" and angle and depth == 0:
+            angle -= 1
+        elif c == sep and depth == 0 and angle == 0:
+            parts.append(text[start:k])
+            start = k + 1
+    tail = text[start:]
+    if tail.strip() or parts:
+        parts.append(tail)
+    return [p.strip() for p in parts]
+
+
+@dataclass
+class Call:
+    name: str  # the matched function name, without namespace qualification
+    qualified: str  # as written, e.g. "tt::tt_metal::create_cb"
+    template: str | None  # text between <...> after the name, if any
+    args: list[str]  # top-level arguments as written in the source (strings intact)
+    start: int  # offset of the name
+    open: int  # offset of "("
+    end: int  # offset of ")"
+    line: int
+    qstart: int = 0  # offset of the qualified name (namespace prefix included)
+
+    def arg(self, k: int) -> str | None:
+        return self.args[k] if k < len(self.args) else None
+
+
+def find_calls(text: str, masked: str, names: str, lines: LineIndex | None = None, *, methods: bool = False) -> list[Call]:
+    """Calls of functions whose unqualified name matches the regex ``names``.
+
+    ``masked`` is ``mask(text)``; matching runs on it (so calls in comments are ignored) and
+    the arguments are cut from ``text`` (so string literals keep their contents).
+    """
+    lines = lines or LineIndex(text)
+    pat = re.compile((r"(?<![\w])" if methods else r"(?<![\w.>])") + r"((?:[A-Za-z_]\w*\s*::\s*)*)(" + names + r")\s*(<)?")
+    calls: list[Call] = []
+    for m in pat.finditer(masked):
+        k = m.end()
+        template = None
+        if m.group(3):
+            close = _match_angle(masked, k - 1)
+            if close < 0:
+                continue
+            template = text[k:close].strip()
+            k = close + 1
+        while k < len(masked) and masked[k].isspace():
+            k += 1
+        if k >= len(masked) or masked[k] != "(":
+            continue
+        close = match_close(masked, k)
+        args = split_top(text[k + 1 : close]) if text[k + 1 : close].strip() else []
+        calls.append(
+            Call(m.group(2), (m.group(1) + m.group(2)).replace(" ", ""), template, args, m.start(2), k, close, lines.line(m.start(2)), m.start())
+        )
+    return calls
+
+
+def _match_angle(masked: str, k: int) -> int:
+    depth = 0
+    for j in range(k, min(len(masked), k + 400)):
+        c = masked[j]
+        if c == "<":
+            depth += 1
+        elif c == ">":
+            depth -= 1
+            if depth == 0:
+                return j
+        elif c in ";{}":
+            return -1
+    return -1
+
+
+@dataclass
+class Block:
+    """A control statement's body: the span [body_start, body_end) and what it means for counting."""
+
+    kind: str  # "for" | "while" | "do" | "if" | "else" | "range-for"
+    header: str  # the text inside the parentheses (for / while / if), "" for else / do
+    line: int
+    body_start: int
+    body_end: int
+    start: int = 0  # offset of the keyword
+    loop_var: str | None = None
+    count: str | None = None  # trip count as a C++ expression when the header is simple
+    why_unknown: str = ""  # when a loop's count is unknown: the reason
+
+    def contains(self, offset: int) -> bool:
+        return self.body_start <= offset < self.body_end
+
+
+_FOR_INIT = re.compile(r"^(?:[\w:<>]+\s+)*?(\w+)\s*(?:=\s*(.+)|\{\s*(.*)\s*\}|\(\s*(.*)\s*\))$", re.S)
+_FOR_COND = re.compile(r"^(\w+)\s*(<=|<|!=)\s*(.+)$|^(.+?)\s*(>=|>)\s*(\w+)$", re.S)
+
+
+def loop_count(header: str) -> tuple[str | None, str | None, str]:
+    """(loop variable, trip count expression, reason when unknown) of a ``for`` header."""
+    parts = split_top(header, ";")
+    if len(parts) != 3:
+        return None, None, f"for ({header.strip()}) is not an init; condition; step loop"
+    init, cond, step = (p.strip() for p in parts)
+    mi = _FOR_INIT.match(init)
+    if not mi:
+        return None, None, f"loop initialiser `{init}` is not `i = start`"
+    var = mi.group(1)
+    start = (mi.group(2) or mi.group(3) or mi.group(4) or "").strip()
+    mc = _FOR_COND.match(cond)
+    if not mc:
+        return var, None, f"loop condition `{cond}` is not `{var} < bound`"
+    if mc.group(1):
+        cvar, op, bound = mc.group(1), mc.group(2), mc.group(3).strip()
+    else:
+        bound, op, cvar = mc.group(4).strip(), {">": "<", ">=": "<="}[mc.group(5)], mc.group(6)
+    if cvar != var:
+        return var, None, f"loop condition `{cond}` tests `{cvar}`, not the loop variable `{var}`"
+    norm_step = step.replace(" ", "")
+    if norm_step not in (f"++{var}", f"{var}++", f"{var}+=1", f"{var}={var}+1"):
+        return var, None, f"loop step `{step}` is not `++{var}`"
+    if start in ("", "0", "0u", "0U"):
+        count = bound if op != "<=" else f"({bound}) + 1"
+    else:
+        count = f"({bound}) - ({start})" if op != "<=" else f"({bound}) - ({start}) + 1"
+    return var, count, ""
+
+
+_CTRL = re.compile(r"(?<![\w.])(for|while|if|else|do|switch)\b")
+
+
+def control_blocks(masked: str, lines: LineIndex | None = None) -> list[Block]:
+    """Every for / while / do / if / else / switch body in the masked text."""
+    lines = lines or LineIndex(masked)
+    blocks: list[Block] = []
+    for m in _CTRL.finditer(masked):
+        kw = m.group(1)
+        k = m.end()
+        header = ""
+        while k < len(masked) and masked[k].isspace():
+            k += 1
+        if kw in ("for", "while", "if", "switch"):
+            if kw == "if" and masked.startswith("constexpr", k):
+                k += len("constexpr")
+                while k < len(masked) and masked[k].isspace():
+                    k += 1
+            if k >= len(masked) or masked[k] != "(":
+                continue
+            close = match_close(masked, k)
+            header = masked[k + 1 : close]
+            if kw == "while" and _is_do_while_tail(masked, m.start()):
+                continue
+            k = close + 1
+        elif kw == "else":
+            # `else if` is handled by the `if` match; its body is the if's
+            rest = masked[k:].lstrip()
+            if rest.startswith("if") and not (len(rest) > 2 and (rest[2].isalnum() or rest[2] == "_")):
+                continue
+        while k < len(masked) and masked[k].isspace():
+            k += 1
+        if k < len(masked) and masked[k] == "{":
+            body_start, body_end = k, match_close(masked, k) + 1
+        else:
+            body_start, body_end = k, _statement_end(masked, k)
+        block = Block(kw, header, lines.line(m.start()), body_start, body_end, m.start())
+        if kw == "for":
+            if ":" in header and ";" not in header:
+                block.kind = "range-for"
+                block.why_unknown = f"range-for ({' '.join(header.split())}) has no countable bound"
+            else:
+                block.loop_var, block.count, block.why_unknown = loop_count(header)
+        elif kw in ("while", "do"):
+            block.why_unknown = f"`{kw}` loop at line {block.line} has no countable bound"
+        blocks.append(block)
+    return blocks
+
+
+def _is_do_while_tail(masked: str, at: int) -> bool:
+    k = at - 1
+    while k >= 0 and masked[k].isspace():
+        k -= 1
+    return k >= 0 and masked[k] == "}" and _block_keyword_before(masked, k) == "do"
+
+
+def _block_keyword_before(masked: str, close_idx: int) -> str:
+    depth = 0
+    for j in range(close_idx, -1, -1):
+        if masked[j] == "}":
+            depth += 1
+        elif masked[j] == "{":
+            depth -= 1
+            if depth == 0:
+                m = re.search(r"(\w+)\s*$", masked[:j])
+                return m.group(1) if m else ""
+    return ""
+
+
+def _statement_end(masked: str, k: int) -> int:
+    """End offset (exclusive) of the single statement starting at k."""
+    m = _CTRL.match(masked, k)
+    if m and m.group(1) in ("for", "while", "if", "switch"):
+        j = m.end()
+        while j < len(masked) and masked[j].isspace():
+            j += 1
+        if j < len(masked) and masked[j] == "(":
+            j = match_close(masked, j) + 1
+        while j < len(masked) and masked[j].isspace():
+            j += 1
+        if j < len(masked) and masked[j] == "{":
+            return match_close(masked, j) + 1
+        return _statement_end(masked, j)
+    depth = 0
+    for j in range(k, len(masked)):
+        c = masked[j]
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            if depth == 0:
+                return j
+            depth -= 1
+        elif c == ";" and depth == 0:
+            return j + 1
+    return len(masked)
+
+
+def enclosing(blocks: list[Block], offset: int) -> list[Block]:
+    """Blocks whose body contains ``offset``, outermost first."""
+    found = [b for b in blocks if b.contains(offset)]
+    found.sort(key=lambda b: (b.body_start, -b.body_end))
+    return found
+
+
+@dataclass
+class Decl:
+    """``[qualifiers] type name = init;`` (or ``name{init}`` / ``name(init)``) and plain ``name = value;`` assignments."""
+
+    name: str
+    type: str
+    init: str
+    line: int
+    start: int
+    maybe_unused: bool = False
+    assignments: list[tuple[str, int]] = field(default_factory=list)  # later `name = value;` (value, line)
+
+
+_DECL = re.compile(
+    r"(?:^|(?<=[;{}()]))\s*(\[\[maybe_unused\]\]\s*)?((?:(?:const|constexpr|static|volatile|inline)\s+)*)"
+    r"(?!return\b|else\b|case\b|delete\b|new\b|throw\b|goto\b|using\b|typedef\b)"
+    r"((?:[A-Za-z_][\w]*\s*::\s*)*[A-Za-z_]\w*(?:\s*<[^;{}()]*?>)?(?:\s+(?:const|int|long))*\s*[*&]?)\s+"
+    r"(\[\[maybe_unused\]\]\s*)?([A-Za-z_]\w*)\s*(=|\{|\((?!\s*\)))",
+    re.M,
+)
+_ASSIGN = re.compile(r"(?:^|(?<=[;{}]))\s*([A-Za-z_]\w*)\s*=(?!=)\s*", re.M)
+
+
+def declarations(text: str, masked: str, lines: LineIndex | None = None) -> dict[str, list[Decl]]:
+    """Variable declarations with an initialiser, by name (a name may be declared in several scopes)."""
+    lines = lines or LineIndex(text)
+    out: dict[str, list[Decl]] = {}
+    for m in _DECL.finditer(masked):
+        typ = " ".join(m.group(3).split())
+        if typ in ("return", "else", "co_return", "case"):
+            continue
+        name = m.group(5)
+        opener = m.group(6)
+        k = m.end() - 1
+        if opener == "=":
+            end = _statement_end(masked, m.end())
+            init = text[m.end() : end].rstrip(";").strip()
+        else:
+            close = match_close(masked, k)
+            init = text[k + 1 : close].strip()
+            end = close + 1
+        d = Decl(name, typ, init, lines.line(m.start(5)), m.start(5), bool(m.group(1) or m.group(4)))
+        out.setdefault(name, []).append(d)
+    for m in _ASSIGN.finditer(masked):
+        name = m.group(1)
+        if name in out:
+            end = _statement_end(masked, m.end())
+            out[name][-1].assignments.append((text[m.end() : end].rstrip(";").strip(), lines.line(m.start(1))))
+    return out
+
+
+def ident_re(name: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w.])" + re.escape(name) + r"(?!\w)")
+
+
+_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"')
+
+
+def string_literal(arg: str) -> str | None:
+    """The value of ``"..."`` (or adjacent ``"a" "b"`` pieces); None when ``arg`` is not only string literals."""
+    pieces = _STRING.findall(arg)
+    if not pieces or _STRING.sub("", arg).strip():
+        return None
+    return "".join(pieces)
