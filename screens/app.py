@@ -1,0 +1,572 @@
+"""The ttnn-wizard App: a stage stepper beside the current step's pane.
+
+Startup is kept light: the main layout paints first with empty panes; the spec is parsed, the
+profile and session state loaded in a thread worker afterwards (``Session.open``). Generation
+(jinja2), apply, tree-sitter, the runner (plumbum) and the Claude client (anthropic) are all
+imported only when first used.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from screens.cb_form import CBForm
+from screens.commands import WizardCommands
+from screens.preview import PreviewPane
+from screens.spec_pane import SpecPane
+from screens.stepper import Stepper, StepInfo, StepStatus
+from screens.work_form import WorkForm
+
+EXIT_AFTER_PAINT_ENV = "TTNN_WIZARD_EXIT_AFTER_PAINT"  # benchmarks: exit as soon as the first screen painted
+STATUS_LABEL = {
+    "NOT_STARTED": ("not started", "dim"),
+    "GENERATED": ("generated", "cyan"),
+    "RED": ("RED", "bold red"),
+    "GREEN": ("GREEN", "bold green"),
+    "EDITED": ("edited by hand", "magenta"),
+}
+
+
+def build_steps(stages: tuple[int, ...]) -> list[StepInfo]:
+    from screens.session import STAGE_TITLES
+
+    return [
+        StepInfo("spec", "Spec"),
+        *[StepInfo(f"stage{n}", STAGE_TITLES[n], n) for n in stages],
+        StepInfo("tests", "Tests"),
+    ]
+
+
+class StagePane(Vertical):
+    """One generation stage: why it is blocked (if it is), its forms, and its files."""
+
+    def __init__(self, stage: int, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="stage-pane")
+        self.stage = stage
+
+    def compose(self) -> ComposeResult:
+        yield Static("", classes="banner")
+        if self.stage == 5:
+            with TabbedContent(id="stage5-tabs"):
+                with TabPane("Circular buffers", id="tab-cbs"):
+                    yield CBForm(id="cb-form")
+                with TabPane("Work split", id="tab-work"):
+                    yield WorkForm(id="work-form")
+                with TabPane("Files", id="tab-files"):
+                    yield PreviewPane(id="preview-5")
+        else:
+            yield PreviewPane(id=f"preview-{self.stage}")
+
+    def set_blockers(self, reasons: list[str]) -> None:
+        banner = self.query_one(".banner", Static)
+        banner.display = bool(reasons)
+        if reasons:
+            shown = reasons[:6] + ([f"… and {len(reasons) - 6} more"] if len(reasons) > 6 else [])
+            banner.update(Text("Generation blocked:\n" + "\n".join(f"  • {r}" for r in shown), style="bold red"))
+
+
+class TestsPane(Vertical):
+    """Runs a stage's tests in helper E's console pane, with the offline compile check as a first step."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="tests-intro")
+        yield Vertical(id="console-slot")
+
+    def on_mount(self) -> None:
+        self.query_one("#tests-intro", Static).update(
+            Text.assemble(
+                ("Tests  ", "bold"),
+                ("1. offline compile check of the kernels (F7 then c)  2. build + run a stage's tests (F7)  ", "dim"),
+                ("RED before a stage's code, GREEN after.", "dim"),
+            )
+        )
+
+
+class PickOpScreen(Screen[Any]):
+    """``ttnn-wizard`` in a checkout: pick an op to start or resume."""
+
+    BINDINGS = [Binding("escape", "app.quit", "Quit")]
+
+    def __init__(self, root: Path, entries: list[Any]) -> None:
+        super().__init__()
+        self.root = root
+        self.entries = entries
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text.assemble(("Pick an op  ", "bold"), (str(self.root), "dim")), classes="pane-title")
+        opts = []
+        for i, e in enumerate(self.entries):
+            t = Text.assemble(("resume  " if e.has_state else "start   ", "green" if e.has_state else "dim"), (e.category, "dim"), "/", (e.name, "bold"))
+            if e.spec_path is None:
+                t.append("  (no spec)", style="red")
+            opts.append(Option(t, id=f"op{i}"))
+        yield OptionList(*opts, id="op-list")
+        yield Footer()
+
+    @on(OptionList.OptionSelected, "#op-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.entries[event.option_index])
+
+
+class WizardApp(App[int]):
+    TITLE = "ttnn-wizard"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {WizardCommands}
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "Help", id="help"),
+        Binding("f2", "step(-1)", "Prev", id="prev-step", tooltip="previous step"),
+        Binding("f3", "step(1)", "Next", id="next-step", tooltip="next step"),
+        Binding("f4", "edit_file", "Edit", id="edit-file", tooltip="open the current file in $EDITOR"),
+        Binding("f5", "review", "Apply", id="review", tooltip="review the files, approve / reject, apply"),
+        Binding("f6", "toggle_diff", "Diff", id="diff", tooltip="generated code / diff against disk"),
+        Binding("f7", "goto('tests')", "Tests", id="tests"),
+        Binding("f8", "screenshot", "Shot", id="screenshot", tooltip="save an SVG screenshot"),
+        Binding("f9", "delegate", "Claude", id="delegate", tooltip="delegate this step to Claude"),
+        Binding("ctrl+t", "toggle_theme", "Theme", id="theme"),
+        Binding("ctrl+s", "save", "Save", show=False, id="save"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        spec_path: str | Path | None = None,
+        op_dir: str | Path | None = None,
+        profile: str | None = None,
+        root: str | Path | None = None,
+        no_animation: bool = False,
+        cwd: str | Path = ".",
+    ) -> None:
+        super().__init__()
+        self.spec_path = Path(spec_path) if spec_path else None
+        self.op_dir = Path(op_dir) if op_dir else None
+        self.profile_name = profile
+        self.root = Path(root) if root else None
+        self.cwd = Path(cwd)
+        if no_animation:
+            self.animation_level = "none"
+        self.session: Any = None  # screens.session.Session once loaded
+        self.load_error = ""
+        self.cb_errors: list[str] = []
+        from screens.session import available_stages
+
+        self.stages = available_stages()
+        self.steps = build_steps(self.stages)
+
+    # ---- layout ------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield Stepper(self.steps, id="stepper")
+            with ContentSwitcher(initial="loading", id="body"):
+                yield Static(Text("Loading the spec…", style="dim"), id="loading")
+                yield SpecPane(id="spec")
+                for n in self.stages:
+                    yield StagePane(n, id=f"stage{n}")
+                yield TestsPane(id="tests")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.theme = os.environ.get("TTNN_WIZARD_THEME", "textual-dark")
+        if os.environ.get(EXIT_AFTER_PAINT_ENV):
+            self.call_after_refresh(self.exit, 0)
+            return
+        if self.spec_path is None and self.op_dir is None:
+            self._pick_op()
+        else:
+            self.load_session()
+
+    def _pick_op(self) -> None:
+        from wizard.workspace import list_ops
+
+        root = self.root or self.cwd
+        entries = list_ops(root)
+        if not entries:
+            self._show_load_error(f"no op with a *_spec.md or a wizard session under {root}; start with `ttnn-wizard SPEC`")
+            return
+
+        def chosen(entry: Any) -> None:
+            self.spec_path = entry.spec_path
+            self.op_dir = entry.op_dir
+            self.load_session()
+
+        self.push_screen(PickOpScreen(root, entries), chosen)
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load_session(self) -> None:
+        from screens.session import Session
+        from wizard.errors import WizardError
+
+        try:
+            session = Session.open(spec_path=self.spec_path, op_dir=self.op_dir, profile=self.profile_name, cwd=self.cwd)
+        except WizardError as exc:
+            self.call_from_thread(self._show_load_error, str(exc))
+            return
+        except Exception as exc:  # a parser bug must not kill the app: say what happened
+            self.call_from_thread(self._show_load_error, f"could not load: {type(exc).__name__}: {exc}")
+            return
+        self.call_from_thread(self._loaded, session)
+
+    def _show_load_error(self, message: str) -> None:
+        self.load_error = message
+        self.query_one("#loading", Static).update(Text(message, style="bold red"))
+        self.notify(message, severity="error", timeout=10)
+
+    def _loaded(self, session: Any) -> None:
+        self.session = session
+        self.title = f"ttnn-wizard · {session.spec.name or session.op_dir.name}"
+        self.sub_title = f"{session.rel(session.op_dir)} · {session.profile.name}"
+        self.query_one(SpecPane).load(session)
+        self.query_one(CBForm).load(session)
+        self.query_one(WorkForm).load(session)
+        ui = session.ui
+        if ui.get("theme") in self.available_themes:
+            self.theme = ui["theme"]
+        step = ui.get("step", "spec")
+        if step not in {s.key for s in self.steps}:
+            step = "spec"
+        tab = ui.get("stage5_tab")
+        if tab:
+            try:
+                self.query_one("#stage5-tabs", TabbedContent).active = tab
+            except Exception:
+                pass
+        for p in self.query(PreviewPane):
+            p.diff_mode = bool(ui.get("diff", False))
+        self.goto(step)
+        self.refresh_status()
+
+    # ---- navigation ----------------------------------------------------------------------------
+    def goto(self, key: str) -> None:
+        if key not in {s.key for s in self.steps}:
+            return
+        self.query_one("#body", ContentSwitcher).current = key if self.session is not None else "loading"
+        stepper = self.query_one(Stepper)
+        if stepper.current_key != key:
+            stepper.select_key(key)
+        focused = self.focused
+        if focused is not None and focused is not stepper and not focused.is_on_screen:
+            stepper.focus()  # the old pane's field is hidden now: keep keys and footer meaningful
+        if self.session is not None:
+            self.session.remember(step=key)
+            self.refresh_step(key)
+
+    def action_goto(self, key: str) -> None:
+        self.goto(key)
+
+    def action_step(self, delta: int) -> None:
+        keys = [s.key for s in self.steps]
+        cur = self.current_step
+        i = keys.index(cur) if cur in keys else 0
+        self.goto(keys[max(0, min(len(keys) - 1, i + delta))])
+
+    @property
+    def current_step(self) -> str:
+        return str(self.query_one("#body", ContentSwitcher).current or "spec")
+
+    @on(Stepper.StepChosen)
+    def _step_chosen(self, event: Stepper.StepChosen) -> None:
+        self.goto(event.key)
+
+    @on(TabbedContent.TabActivated, "#stage5-tabs")
+    def _tab5(self, event: TabbedContent.TabActivated) -> None:
+        if self.session is not None and event.pane is not None and event.pane.id:
+            self.session.remember(stage5_tab=event.pane.id)
+            if event.pane.id == "tab-files":
+                self.refresh_step("stage5")
+
+    # ---- status and previews -------------------------------------------------------------------
+    def blockers(self, stage: int) -> list[str]:
+        if self.session is None:
+            return ["still loading"]
+        if stage >= 5 and self.cb_errors:
+            return self.session.blockers(stage, cb_errors=[]) + self.cb_errors
+        return self.session.blockers(stage)
+
+    def refresh_status(self) -> None:
+        s = self.session
+        if s is None:
+            return
+        statuses: dict[str, StepStatus] = {}
+        n_err, n_warn = len(s.spec.errors), len(s.spec.warnings) - len(s.spec.errors)
+        manual = len(s.state.overrides) + (1 if s.state.cbs else 0)
+        label = f"{n_err} errors, {n_warn} warnings" if n_err else f"{n_warn} warnings" if n_warn else "ok"
+        if manual:
+            label += f", {manual} manual"
+        statuses["spec"] = StepStatus(label, "red" if n_err else ("yellow" if n_warn else "green"))
+        tests = []
+        for n in self.stages:
+            name = s.state.stage_status(n).name
+            text, style = STATUS_LABEL.get(name, (name.lower(), "dim"))
+            reasons = self.blockers(n)
+            statuses[f"stage{n}"] = StepStatus(text, style, blocked=reasons[0] if reasons else "")
+            if name in ("RED", "GREEN"):
+                tests.append(f"{n}:{name}")
+            pane = self.query_one(f"#stage{n}", StagePane)
+            pane.set_blockers(reasons)
+        statuses["tests"] = StepStatus(" ".join(tests) if tests else "not run", "dim")
+        self.query_one(Stepper).set_statuses(statuses)
+
+    def refresh_step(self, key: str) -> None:
+        if self.session is None or not key.startswith("stage"):
+            return
+        stage = int(key[5:])
+        self.refresh_preview(stage)
+
+    def refresh_preview(self, stage: int) -> None:
+        """Regenerate (cached per change) and show the stage's files; never raises."""
+        try:
+            preview = self.query_one(f"#preview-{stage}", PreviewPane)
+        except Exception:
+            return
+        reasons = self.blockers(stage)
+        if reasons:
+            preview.show([], note="Nothing to preview until the blockers above are fixed.")
+            return
+        try:
+            files = self.session.stage_files(stage)
+            changes = self._changes_for(files) if preview.diff_mode else {}
+        except Exception as exc:  # generation must never take the app down
+            preview.show([], note=f"generation failed: {type(exc).__name__}: {exc}")
+            self.notify(f"generation failed: {exc}", severity="error")
+            return
+        mode = "diff against disk (F6 for code)" if preview.diff_mode else "generated code (F6 for the diff against disk)"
+        preview.show(files, changes, note=f"{len(files)} files · {mode} · F5 review and apply")
+
+    def _changes_for(self, files: list[Any]) -> dict[str, Any]:
+        from wizard.model import Plan
+
+        plan = self.session.plan()
+        sub = Plan(op_name=plan.op_name, op_rel_dir=plan.op_rel_dir, files=list(files))
+        return {c.path: c for c in self.session.changes(sub)}
+
+    # ---- form events --------------------------------------------------------------------------
+    @on(CBForm.Status)
+    def _cb_status(self, event: CBForm.Status) -> None:
+        if event.errors != self.cb_errors:
+            self.cb_errors = list(event.errors)
+            self.refresh_status()
+
+    @on(CBForm.Changed)
+    @on(WorkForm.Changed)
+    @on(SpecPane.Changed)
+    def _spec_changed(self, event: Any) -> None:
+        if isinstance(event, CBForm.Changed):
+            self.query_one(WorkForm).redraw()
+        if isinstance(event, SpecPane.Changed):
+            self.query_one(CBForm).load(self.session)
+            self.query_one(WorkForm).load(self.session)
+        self.refresh_status()
+        if self.current_step.startswith("stage"):
+            self.refresh_preview(int(self.current_step[5:]))
+
+    # ---- actions ------------------------------------------------------------------------------
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.binding_help()))
+
+    def binding_help(self) -> list[tuple[str, str]]:
+        rows = [(b.key.replace(",", " / "), b.description) for b in self.BINDINGS if b.description]  # type: ignore[union-attr]
+        rows += [("ctrl+p", "command palette"), ("ctrl+q", "quit (everything is already saved)")]
+        rows += [("tab / shift+tab", "move between panes and cells"), ("↑ ↓ enter", "stepper: choose a step")]
+        rows += [("e / enter, del", "spec: override a field, reset it"), ("ctrl+n, ctrl+l, alt+↑/↓", "CBs: add, remove, move")]
+        rows += [("a r A R, ctrl+s", "review: approve, reject, all, none; apply")]
+        return rows
+
+    def palette_commands(self) -> list[tuple[str, str, Any]]:
+        cmds: list[tuple[str, str, Any]] = [
+            (f"step: {s.title}", f"open the {s.title} step", lambda k=s.key: self.goto(k)) for s in self.steps
+        ]
+        cmds += [
+            ("apply: review and apply", "per-file diff, approve / reject, then the merging apply (F5)", self.action_review),
+            ("view: toggle diff against disk", "generated code or its diff with the files on disk (F6)", self.action_toggle_diff),
+            ("file: open in $EDITOR", "edit the current file on disk; the change is picked up (F4)", self.action_edit_file),
+            ("cb: add circular buffer", "a new row in the CB form (ctrl+n)", lambda: self._cb_action("add_cb")),
+            ("cb: remove circular buffer", "remove the focused CB row (ctrl+l)", lambda: self._cb_action("remove_cb")),
+            ("cb: reset table to the spec", "drop the edited CB table", self._reset_cbs),
+            ("test: open the tests step", "compile check and stage tests (F7)", lambda: self.goto("tests")),
+            ("claude: delegate this step", "ask Claude for a proposal to review (F9)", self.action_delegate),
+            ("view: toggle dark / light theme", "(ctrl+t)", self.action_toggle_theme),
+            ("view: toggle animations", "off is better on slow SSH links", self._toggle_animation),
+            ("view: save screenshot (SVG)", "(F8)", self.action_screenshot),
+            ("help: keys and steps", "(? or F1)", self.action_help),
+        ]
+        return cmds
+
+    def _cb_action(self, name: str) -> None:
+        self.goto("stage5")
+        self.query_one("#stage5-tabs", TabbedContent).active = "tab-cbs"
+        getattr(self.query_one(CBForm), f"action_{name}")()
+
+    def _reset_cbs(self) -> None:
+        if self.session is None:
+            return
+        self.session.reset_cbs()
+        self.query_one(CBForm).load(self.session)
+        self._spec_changed(CBForm.Changed())
+
+    def _toggle_animation(self) -> None:
+        self.animation_level = "full" if self.animation_level == "none" else "none"
+        self.notify(f"animations: {self.animation_level}")
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+        if self.session is not None:
+            self.session.remember(theme=self.theme)
+
+    def action_save(self) -> None:
+        if self.session is not None:
+            self.session.state.save()
+            self.notify("saved (every change is saved as you go)")
+
+    def action_screenshot(self) -> None:
+        path = self.save_screenshot()
+        self.notify(f"screenshot: {path}")
+
+    def _current_preview(self) -> PreviewPane | None:
+        step = self.current_step
+        if not step.startswith("stage"):
+            return None
+        try:
+            return self.query_one(f"#preview-{step[5:]}", PreviewPane)
+        except Exception:
+            return None
+
+    def action_toggle_diff(self) -> None:
+        preview = self._current_preview()
+        if preview is None or self.session is None:
+            self.notify("the diff view is in the stage steps (4, 5 Files, 6)", severity="warning")
+            return
+        if self.current_step == "stage5":
+            self.query_one("#stage5-tabs", TabbedContent).active = "tab-files"
+        on = preview.toggle_diff()
+        for p in self.query(PreviewPane):
+            p.diff_mode = on
+        self.session.remember(diff=on)
+        self.refresh_preview(int(self.current_step[5:]))
+
+    def review_stages(self) -> tuple[int, ...]:
+        step = self.current_step
+        if step.startswith("stage"):
+            return (int(step[5:]),)
+        return tuple(n for n in self.stages if n >= 4)
+
+    def action_review(self) -> None:
+        if self.session is None:
+            return
+        stages = self.review_stages()
+        reasons = sorted({r for n in stages for r in self.blockers(n)})
+        if reasons:
+            self.notify("Generation blocked:\n" + "\n".join(reasons[:5]), severity="error", timeout=8)
+            return
+        try:
+            from wizard.model import Plan
+
+            span = (min(stages), max(stages))
+            plan = self.session.plan(span) if span != (4, 6) or len(stages) != 3 else self.session.plan()
+            files = [f for f in plan.files if f.stage in stages]
+            changes = self.session.changes(Plan(op_name=plan.op_name, op_rel_dir=plan.op_rel_dir, files=files))
+        except Exception as exc:
+            self.notify(f"could not prepare the review: {exc}", severity="error", timeout=8)
+            return
+        from screens.review import ReviewScreen
+
+        title = f"Review · stage{'s' if len(stages) > 1 else ''} {', '.join(map(str, stages))} · {self.session.rel(self.session.op_dir)}"
+
+        def done(approved: set[str] | None) -> None:
+            if approved is None:
+                self.notify("review cancelled: nothing written")
+                return
+            self._apply(changes, approved, stages)
+
+        self.push_screen(ReviewScreen(changes, title), done)
+
+    def _apply(self, changes: list[Any], approved: set[str], stages: tuple[int, ...]) -> None:
+        try:
+            result = self.session.apply(changes, approved, stages)
+        except Exception as exc:
+            self.notify(f"apply failed, nothing half-written: {exc}", severity="error", timeout=10)
+            return
+        written = [c.path for c in changes if c.path in approved and c.action != "unchanged"]
+        conflicts = [c.path for c in changes if c.path in approved and c.action == "conflict"]
+        msg = f"applied {len(written)} file(s)"
+        if conflicts:
+            msg += f"; conflict markers in {', '.join(conflicts)}"
+        self.notify(msg, severity="warning" if conflicts else "information")
+        self.last_apply_result = result
+        self.refresh_status()
+        if self.current_step.startswith("stage"):
+            self.refresh_preview(int(self.current_step[5:]))
+
+    def action_edit_file(self) -> None:
+        if self.session is None:
+            return
+        preview = self._current_preview()
+        rel = preview.current_path if preview is not None else None
+        if rel is None:
+            self.notify("open a stage's file tab first (F4 edits the file shown)", severity="warning")
+            return
+        path = self.session.op_dir / rel
+        if not path.is_file():
+            self.notify(f"{rel} is not on disk yet: review and apply it first (F5)", severity="warning")
+            return
+        self.open_in_editor(path, rel)
+
+    def open_in_editor(self, path: Path, rel: str) -> None:
+        import shlex
+        import subprocess
+
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+        argv = [*shlex.split(editor), str(path)]  # an argument list: never a shell string
+        try:
+            with self.suspend():
+                subprocess.run(argv, check=False)
+        except Exception as exc:  # SuspendNotSupported (headless, web) or no such editor
+            self.notify(f"cannot open $EDITOR ({editor}): {exc}", severity="error")
+            return
+        if self.session.mark_edited_if_changed(rel):
+            self.notify(f"{rel}: edited by hand; a later apply merges around your edit")
+        self.refresh_status()
+        if self.current_step.startswith("stage"):
+            self.refresh_preview(int(self.current_step[5:]))
+
+    def action_delegate(self) -> None:
+        try:
+            from screens import delegate
+        except ImportError:
+            self.notify("delegating to Claude is not available in this build", severity="warning")
+            return
+        opener = getattr(delegate, "open_delegate", None)
+        if opener is None or self.session is None:
+            self.notify("delegating to Claude is not available yet", severity="warning")
+            return
+        stage = int(self.current_step[5:]) if self.current_step.startswith("stage") else 6
+        opener(self, self.session, stage)
+
+
+def run_app(
+    *,
+    spec: str | Path | None = None,
+    op_dir: str | Path | None = None,
+    profile: str | None = None,
+    root: str | Path | None = None,
+    no_animation: bool = False,
+    cwd: str | Path = ".",
+) -> int:
+    app = WizardApp(spec_path=spec, op_dir=op_dir, profile=profile, root=root, no_animation=no_animation, cwd=cwd)
+    result = app.run()
+    return int(result or 0)

@@ -1,0 +1,405 @@
+"""UI-side glue over the core: one op's spec, profile, overrides and session state.
+
+Everything here calls ``wizard`` functions; nothing re-implements core logic. Heavy modules
+(the spec parser's markdown-it, jinja2 via generation, the apply/merge code) are imported
+inside the methods that need them so the first paint never waits for them.
+Every change is saved at once (a lost SSH connection loses nothing).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wizard.errors import WizardError
+from wizard.model import CircularBuffer, Confidence, OpSpec, Plan
+
+if TYPE_CHECKING:
+    from wizard.budget import L1Budget
+    from wizard.profiles import HardwareProfile
+    from wizard.split import WorkSplit
+    from wizard.state import SessionState
+
+# Generation stages the app always offers; Stages 1-3 join when their templates exist (helper I).
+CORE_STAGES = (4, 5, 6)
+STAGE_TITLES = {
+    1: "Stage 1 API exists",
+    2: "Stage 2 validation",
+    3: "Stage 3 registration",
+    4: "Stage 4 device op",
+    5: "Stage 5 program factory",
+    6: "Stage 6 kernels",
+}
+CB_FIELDS = ("index", "name", "page_kind", "pages", "data_format", "producer", "consumer", "lifetime")
+DEFAULT_SHAPE = (1, 1, 32, 64)
+
+
+def available_stages() -> tuple[int, ...]:
+    """The stages generation can produce in this build (data-driven: a ``templates/stageN`` dir or the generator's list)."""
+    stages = set(CORE_STAGES)
+    try:
+        from wizard import resources
+
+        tdir = resources.templates_dir()
+        stages |= {n for n in (1, 2, 3) if (tdir / f"stage{n}").is_dir()}
+    except (FileNotFoundError, OSError):
+        pass
+    return tuple(sorted(stages))
+
+
+@dataclass
+class CBRowError:
+    row: int
+    field: str
+    message: str
+
+
+@dataclass
+class Session:
+    """One op being worked on. Construct with ``Session.open(...)`` (does the parsing: call it off the UI thread)."""
+
+    op_dir: Path
+    spec_path: Path | None
+    root: Path | None  # checkout root (paths are shown relative to it)
+    state: SessionState
+    profile: HardwareProfile
+    raw_spec: OpSpec  # as parsed
+    spec: OpSpec = field(init=False)  # with overrides applied (manual values marked)
+    _plan_cache: dict[tuple[int, int], Plan] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.spec = self._effective()
+
+    # ---- opening -------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        *,
+        spec_path: str | Path | None = None,
+        op_dir: str | Path | None = None,
+        profile: str | None = None,
+        cwd: str | Path = ".",
+    ) -> Session:
+        """Resolve the op directory, load (or start) its session state, parse the spec, load the profile."""
+        from wizard.profiles import load_profile
+        from wizard.spec import parse_spec
+        from wizard.state import SessionState
+        from wizard.workspace import find_checkout_root, op_dir_for_spec
+
+        spec = Path(spec_path).resolve() if spec_path else None
+        raw: OpSpec | None = parse_spec(spec) if spec else None
+        if op_dir is not None:
+            odir = Path(op_dir).resolve()
+        elif spec is not None and raw is not None:
+            odir = op_dir_for_spec(spec, raw.name, raw.category)
+        else:
+            raise WizardError("no spec and no op directory given")
+        state = SessionState.load(odir)
+        if spec is None:
+            recorded = state.spec_path
+            if not recorded:
+                raise WizardError("this op has no recorded spec; start with `ttnn-wizard SPEC`", path=str(odir))
+            spec = Path(recorded)
+            if not spec.is_absolute():
+                spec = (odir / spec).resolve()
+            raw = parse_spec(spec)
+        assert raw is not None and spec is not None
+        state.spec_path = _rel_or_abs(spec, odir)
+        if profile:
+            state.profile = profile
+        prof = load_profile(state.profile or None)
+        state.profile = prof.name
+        if not state.sample_shape:
+            state.sample_shape = list(DEFAULT_SHAPE)
+        if not state.sample_dtype:
+            state.sample_dtype = "bfloat16"
+        state.save()
+        root = find_checkout_root(odir) or find_checkout_root(cwd)
+        return cls(op_dir=odir, spec_path=spec, root=root, state=state, profile=prof, raw_spec=raw)
+
+    # ---- overrides -----------------------------------------------------------------------
+    def _effective(self) -> OpSpec:
+        from wizard.overrides import apply_overrides
+
+        return apply_overrides(self.raw_spec, self.state)
+
+    def _changed(self) -> None:
+        self.state.save()
+        self._plan_cache.clear()
+        self.spec = self._effective()
+
+    def set_override(self, key: str, value: str | int | float | bool) -> None:
+        self.state.overrides[key] = value
+        self._changed()
+
+    def clear_override(self, key: str) -> None:
+        if self.state.overrides.pop(key, None) is not None:
+            self._changed()
+
+    def is_manual(self, obj: Any, name: str) -> bool:
+        prov = obj.source(name) if hasattr(obj, "source") else None
+        return prov is not None and prov.confidence is Confidence.MANUAL
+
+    # ---- CB table ------------------------------------------------------------------------
+    def cb_rows(self) -> list[dict[str, str]]:
+        """The CB table as form rows (strings per CB_FIELDS)."""
+        return [cb_to_row(cb) for cb in self.spec.cbs]
+
+    def validate_cb_rows(self, rows: list[dict[str, str]]) -> list[CBRowError]:
+        return validate_cb_rows(rows, self.known_formats())
+
+    def known_formats(self) -> list[str]:
+        return ["input", "output", *sorted(self.profile.tile_bytes)]
+
+    def set_cb_rows(self, rows: list[dict[str, str]]) -> list[CBRowError]:
+        """Save the edited CB table (only when every cell is valid). Returns the errors (empty = saved)."""
+        errors = self.validate_cb_rows(rows)
+        if errors:
+            return errors
+        if [_strip(r) for r in rows] == self.cb_rows():
+            return []  # nothing changed (e.g. widgets announcing their initial values): do not mark manual
+        from wizard.overrides import cb_to_dict
+
+        cbs = rows_to_cbs(rows, self.spec.cbs)
+        self.state.cbs = [cb_to_dict(cb) for cb in cbs]
+        self._changed()
+        return []
+
+    def reset_cbs(self) -> None:
+        self.state.cbs = None
+        self._changed()
+
+    # ---- sample shape, budget, split -----------------------------------------------------
+    @property
+    def sample_shape(self) -> tuple[int, ...]:
+        return tuple(int(x) for x in (self.state.sample_shape or DEFAULT_SHAPE))
+
+    @property
+    def sample_dtype(self) -> str:
+        return self.state.sample_dtype or "bfloat16"
+
+    def set_sample(self, shape: tuple[int, ...], dtype: str | None = None) -> None:
+        self.state.sample_shape = list(shape)
+        if dtype:
+            self.state.sample_dtype = dtype
+        self.state.save()
+
+    def budget(self, rows: list[dict[str, str]] | None = None) -> L1Budget:
+        """L1 use per core for the current (or given, possibly unsaved) CB rows at the sample shape."""
+        from wizard.budget import l1_budget
+
+        cbs = self.spec.cbs if rows is None else rows_to_cbs(rows, self.spec.cbs, lenient=True)
+        return l1_budget(cbs, self.profile, self.sample_shape, self.sample_dtype)
+
+    def work_split(self) -> tuple[int, WorkSplit | None, str]:
+        """(total units, the exact split, error text) for the current work distribution at the sample shape."""
+        from wizard.budget import total_units
+        from wizard.expr import ExprError
+        from wizard.model import Strategy
+        from wizard.split import split_work_to_cores
+
+        try:
+            units = int(total_units(self.spec.work, self.sample_shape))
+        except (ExprError, ValueError, ZeroDivisionError, WizardError) as exc:
+            return 0, None, f"total units: {exc}"
+        grid = (1, 1) if self.spec.work.strategy is Strategy.SINGLE_CORE else (self.profile.grid_x, self.profile.grid_y)
+        try:
+            return units, split_work_to_cores(grid, units, self.spec.work.row_wise), ""
+        except (ValueError, WizardError) as exc:
+            return units, None, f"work split: {exc}"
+
+    # ---- stages, plan, review, apply -----------------------------------------------------
+    def stage_status(self, stage: int) -> str:
+        return str(self.state.stage_status(stage).value)
+
+    def blockers(self, stage: int, cb_errors: list[CBRowError] | None = None) -> list[str]:
+        """Why generation for ``stage`` is blocked (empty = it can go ahead)."""
+        reasons: list[str] = []
+        if not self.spec.name:
+            reasons.append("the spec has no operation name (override it in the Spec step)")
+        for w in self.spec.errors:
+            where = f"line {w.line}: " if w.line else ""
+            reasons.append(f"spec {where}{w.message}")
+        if stage >= 5:
+            if not self.spec.cbs:
+                reasons.append("no circular buffers: add them in the CB form")
+            for e in cb_errors or []:
+                reasons.append(f"CB row {e.row + 1} {e.field}: {e.message}")
+            if cb_errors is None:
+                reasons.extend(f"CB: {m}" for m in self.budget().errors)
+        return reasons
+
+    def plan(self, stages: tuple[int, int] = (4, 6)) -> Plan:
+        if stages not in self._plan_cache:
+            from wizard.generate import plan_stages
+
+            self._plan_cache[stages] = plan_stages(self.spec, stages, self.profile)
+        return self._plan_cache[stages]
+
+    def stage_files(self, stage: int) -> list[Any]:
+        return [f for f in self.plan().files if f.stage == stage] if stage in CORE_STAGES else [
+            f for f in self.plan((stage, stage)).files if f.stage == stage
+        ]
+
+    def changes(self, plan: Plan) -> list[Any]:
+        from wizard.apply import diff_plan
+
+        return diff_plan(plan, self.op_dir)
+
+    def apply(self, changes: list[Any], approved: set[str], stages: tuple[int, ...]) -> Any:
+        """The core's atomic merging apply; stages whose files were written become "generated"."""
+        from wizard.apply import apply_changes
+        from wizard.state import StageStatus
+
+        result = apply_changes(changes, self.op_dir, approved)
+        written = {c.path for c in changes if c.path in approved}
+        plan_files = self.plan(_span(stages)).files
+        for st in stages:
+            if any(f.path in written for f in plan_files if f.stage == st):
+                self.state.set_stage(st, StageStatus.GENERATED, note="applied from the app")
+        self.state.save()
+        return result
+
+    def mark_edited_if_changed(self, rel_path: str) -> bool:
+        """After $EDITOR: a file that now differs from what we generated marks its stage as edited by hand."""
+        from wizard.state import StageStatus
+
+        disk = self.op_dir / rel_path
+        for f in self.plan().files:
+            if f.path == rel_path and disk.is_file() and disk.read_text(encoding="utf-8", errors="replace") != f.text:
+                self.state.set_stage(f.stage, StageStatus.EDITED, note=f"{rel_path} edited by hand")
+                self.state.save()
+                return True
+        return False
+
+    # ---- UI position ---------------------------------------------------------------------
+    @property
+    def ui(self) -> dict[str, Any]:
+        return self.state.section("ui")
+
+    def remember(self, **values: Any) -> None:
+        ui = self.ui
+        if all(ui.get(k) == v for k, v in values.items()):
+            return
+        ui.update(values)
+        self.state.save()
+
+    def rel(self, path: str | Path) -> str:
+        from wizard.workspace import relative_to_workspace
+
+        return relative_to_workspace(path, self.root or self.op_dir)
+
+
+def _span(stages: tuple[int, ...]) -> tuple[int, int]:
+    return (min(stages), max(stages))
+
+
+def _rel_or_abs(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(path.resolve())
+
+
+def _strip(row: dict[str, str]) -> dict[str, str]:
+    return {k: row.get(k, "").strip() for k in CB_FIELDS}
+
+
+def cb_to_row(cb: CircularBuffer) -> dict[str, str]:
+    return {
+        "index": str(cb.index),
+        "name": cb.name,
+        "page_kind": cb.page_kind.value,
+        "pages": cb.pages,
+        "data_format": cb.data_format,
+        "producer": cb.producer,
+        "consumer": cb.consumer,
+        "lifetime": cb.lifetime.value,
+    }
+
+
+def validate_cell(name: str, value: str, formats: list[str] | None = None) -> str:
+    """The error for one CB cell ("" when valid), using the core's parsers."""
+    from wizard.model import Lifetime, PageKind
+
+    v = value.strip()
+    if name == "index":
+        if not v.isdigit() or not 0 <= int(v) <= 31:
+            return "index must be an integer 0-31"
+    elif name == "name":
+        if not v or not (v.replace("_", "a").isalnum() and not v[0].isdigit()):
+            return "name must be a C++ identifier"
+    elif name == "page_kind":
+        if v not in {k.value for k in PageKind}:
+            return f"page kind must be one of {', '.join(k.value for k in PageKind)}"
+    elif name == "pages":
+        from wizard.expr import ExprError, parse_expr
+
+        try:
+            parse_expr(v)
+        except ExprError as exc:
+            return str(exc)
+    elif name == "data_format":
+        if formats is not None and v not in formats:
+            return f"data format must be one of {', '.join(formats)}"
+    elif name == "lifetime":
+        if v not in {k.value for k in Lifetime}:
+            return f"lifetime must be one of {', '.join(k.value for k in Lifetime)}"
+    return ""
+
+
+def validate_cb_rows(rows: list[dict[str, str]], formats: list[str] | None = None) -> list[CBRowError]:
+    errors: list[CBRowError] = []
+    seen: dict[str, int] = {}
+    for i, row in enumerate(rows):
+        for name in CB_FIELDS:
+            msg = validate_cell(name, row.get(name, ""), formats)
+            if msg:
+                errors.append(CBRowError(i, name, msg))
+        idx = row.get("index", "").strip()
+        if idx in seen:
+            errors.append(CBRowError(i, "index", f"index {idx} is already used by row {seen[idx] + 1}"))
+        else:
+            seen[idx] = i
+    return errors
+
+
+def rows_to_cbs(rows: list[dict[str, str]], existing: list[CircularBuffer], *, lenient: bool = False) -> list[CircularBuffer]:
+    """Form rows -> CircularBuffers, keeping each CB's other fields (purpose, roles, raw) by its original name.
+
+    Changed fields are marked manual. ``lenient`` skips rows whose index is not a number (live gauge on bad input).
+    """
+    from wizard.model import Lifetime, PageKind
+
+    by_name = {cb.name: cb for cb in existing}
+    out: list[CircularBuffer] = []
+    for row in rows:
+        idx = row.get("index", "").strip()
+        if not idx.isdigit():
+            if lenient:
+                continue
+            raise ValueError(f"bad CB index {idx!r}")
+        base = by_name.get(row.get("_orig", row.get("name", "")))
+        cb = copy.deepcopy(base) if base is not None else CircularBuffer(index=int(idx), name=row.get("name", ""))
+        before = cb_to_row(cb) if base is not None else {}
+        cb.index = int(idx)
+        cb.name = row.get("name", "").strip()
+        try:
+            cb.page_kind = PageKind(row.get("page_kind", "tile").strip())
+        except ValueError:
+            cb.page_kind = PageKind.TILE
+        cb.pages = row.get("pages", "").strip()
+        cb.data_format = row.get("data_format", "").strip()
+        cb.producer = row.get("producer", "").strip()
+        cb.consumer = row.get("consumer", "").strip()
+        try:
+            cb.lifetime = Lifetime(row.get("lifetime", "").strip())
+        except ValueError:
+            cb.lifetime = Lifetime.UNKNOWN
+        for name, value in cb_to_row(cb).items():
+            if before.get(name) != value:
+                cb.mark(name, cb.line, Confidence.MANUAL)
+        out.append(cb)
+    return out
