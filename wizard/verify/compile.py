@@ -306,6 +306,36 @@ def _noop(_: str) -> None:
     pass
 
 
+_CT_RANGE = re.compile(r"requirement '(\d+)U? < kernel_compile_time_args\.size\(\)'")
+
+
+def _error_findings(res: KernelResult, arch: str, label: str, ttnn_root: str) -> list[Finding]:
+    """One finding per kernel line: a header error's follow-on errors at the same line are counted, not listed."""
+    job = res.job
+    by_line: dict[int | None, list[MappedError]] = {}
+    for e in res.errors:
+        by_line.setdefault(e.line, []).append(e)
+    out: list[Finding] = []
+    for line, errs in by_line.items():
+        kernel_own = [e for e in errs if not e.origin]
+        shown = kernel_own or errs[:1]
+        hidden = len(errs) - len(shown)
+        for e in shown:
+            msg = f"{arch} {label}: {e.message}"
+            m = _CT_RANGE.search(e.message)
+            if m:
+                msg = (
+                    f"{arch} {label}: the kernel reads compile-time arg {m.group(1)} but {job.ct_source} passes "
+                    f"only {len(job.ct_args)} ({e.message})"
+                )
+            if e.origin:
+                msg += f" [in {e.origin.replace(ttnn_root.rstrip('/') + '/', 'ttnn wheel: ')}]"
+            if hidden and e is shown[-1]:
+                msg += f" (+{hidden} follow-on error{'s' if hidden > 1 else ''})"
+            out.append(Finding("compile", job.rel, line, msg))
+    return out
+
+
 def check_compile(
     op_dir: Path,
     arch: str = "wormhole_b0",
@@ -366,16 +396,7 @@ def check_compile(
                 )
             )
             continue
-        for e in res.errors:
-            where = f" [in {e.origin}]" if e.origin else ""
-            findings.append(
-                Finding(
-                    "compile",
-                    job.rel,
-                    e.line,
-                    f"{arch} {label}: {e.message}{where} (compile-time args from {job.ct_source})",
-                )
-            )
+        findings += _error_findings(res, arch, label, tc.ttnn_root)
     for k in compute:
         rel = k.relative_to(op_dir).as_posix()
         try:
