@@ -95,6 +95,7 @@ class FakeAnthropic:
         self.default: Script = Reply(text="(no scripted reply)")
         self.requests: list[Recorded] = []
         self.min_cache_tokens = min_cache_tokens
+        self.serve_count_tokens = True  # False: answer 404 like an endpoint that lacks it
         self._cache: set[str] = set()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -190,7 +191,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         with self.api._lock:
             self.api.requests.append(Recorded(path, {k.lower(): v for k, v in self.headers.items()}, body))
-        if path == "/v1/messages/count_tokens":
+        if path == "/v1/messages/count_tokens" and self.api.serve_count_tokens:
             self._send_json(200, {"input_tokens": self.api.count(body)})
             return
         if path != "/v1/messages":
