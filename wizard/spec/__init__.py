@@ -112,7 +112,7 @@ def sample_shape(spec: OpSpec) -> tuple[tuple[int, ...], str]:
                 dims = tuple(int(g) for g in m.groups())
                 if all(d > 0 for d in dims):
                     return dims, f"from the spec's test criteria ({title})"
-    return (1, 1, 32, 64), "default (the spec's test criteria list no 4-D shape)"
+    return (1, 1, 32, 64), "default: the spec's test criteria list no 4-D shape"
 
 
 def warning_lines(spec: OpSpec) -> list[str]:

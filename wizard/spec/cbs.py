@@ -275,8 +275,7 @@ def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: li
     if sizing and not is_blank(sizing):
         pages, kind, err = parse_size(sizing)
         if err is not None:
-            warn("bad-pages-expression", f"CB c_{index} ({cb.name}): page count {cb.sizing_text!r} is not a size "
-                 f"expression: {err}", line, Severity.ERROR)
+            warn("bad-pages-expression", f"CB c_{index} ({cb.name}): bad page count: {err}", line, Severity.ERROR)
             cb.pages = cb.sizing_text
         else:
             cb.pages = pages
