@@ -1,0 +1,181 @@
+"""``ttnn-wizard apply SPEC --op-dir DIR [--stages A-B | --stage N] [--dry-run] [--yes]``.
+
+Plans the stages (with the op's session-state overrides), shows a unified diff per file, then
+writes what is approved: per file at a terminal (y/n/a/q), everything with --yes, nothing
+without a terminal. Conflicts are only ever written as marker files (after a backup) and make
+the exit status 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from wizard.apply import ApplyResult, FileChange, apply_changes, diff_plan
+from wizard.errors import WizardError
+
+_LABEL = {
+    "create": "create",
+    "update": "update",
+    "merge": "merge (your edits kept)",
+    "conflict": "CONFLICT",
+    "replace": "replace (no base: whole file)",
+    "unchanged": "unchanged",
+}
+
+
+def _stages(args: argparse.Namespace) -> tuple[int, int]:
+    if args.stages and args.stage is not None:
+        raise WizardError("give --stages A-B or --stage N, not both")
+    if args.stage is not None:
+        if not 1 <= args.stage <= 7:
+            raise WizardError(f"--stage must be within 1-7, not {args.stage}")
+        return (args.stage, args.stage)
+    return tuple(args.stages) if args.stages else (4, 6)  # type: ignore[return-value]
+
+
+def _load_state(op_dir: Path):  # type: ignore[no-untyped-def]
+    try:
+        from wizard.state import SessionState
+    except ImportError:
+        return None
+    return SessionState.load(op_dir)
+
+
+def build_plan(spec_path: str, op_dir: Path, stages: tuple[int, int], profile_name: str | None, state):  # type: ignore[no-untyped-def]
+    """Spec -> (session overrides) -> plan; each piece is another module, imported when needed."""
+    try:
+        from wizard.generate import plan_stages
+        from wizard.spec import parse_spec
+    except ImportError as exc:
+        raise WizardError(f"generation is not available in this build ({exc.name} missing)") from None
+    spec = parse_spec(spec_path)
+    if state is not None:
+        try:
+            from wizard.overrides import apply_overrides
+
+            spec = apply_overrides(spec, state)
+        except ImportError:
+            pass
+    profile = None
+    name = profile_name or (getattr(state, "profile", None) if state is not None else None)
+    try:
+        from wizard.profiles import load_profile
+
+        profile = load_profile(name)
+    except ImportError:
+        pass
+    if not spec.usable:
+        problems = [w.render(spec.path) for w in spec.errors] or ["the spec has no name or no CB table"]
+        raise WizardError("the spec is not usable for generation:\n" + "\n".join(problems), path=str(spec_path))
+    return plan_stages(spec, stages, profile)
+
+
+def print_changes(changes: list[FileChange], out=sys.stdout) -> None:  # type: ignore[no-untyped-def]
+    for ch in changes:
+        note = f"  ({ch.note})" if ch.note else ""
+        print(f"{_LABEL[ch.action]:>30}  {ch.path}{note}", file=out)
+    for ch in changes:
+        if ch.action != "unchanged" and ch.diff:
+            print(file=out)
+            print(ch.diff, end="" if ch.diff.endswith("\n") else "\n", file=out)
+
+
+def ask(changes: list[FileChange], prompt: Callable[[str], str] = input) -> set[str]:
+    """Per file: y (yes), n (no), a (this and all the rest), q (no to this and the rest)."""
+    approved: set[str] = set()
+    all_rest = False
+    for ch in changes:
+        if not ch.needs_approval:
+            continue
+        if all_rest:
+            approved.add(ch.path)
+            continue
+        while True:
+            try:
+                answer = prompt(f"{_LABEL[ch.action]} {ch.path}? [y/n/a/q] ").strip().lower()
+            except EOFError:
+                answer = "q"
+            if answer in ("y", "yes"):
+                approved.add(ch.path)
+            elif answer in ("a", "all"):
+                approved.add(ch.path)
+                all_rest = True
+            elif answer in ("q", "quit"):
+                return approved
+            elif answer not in ("n", "no"):
+                print("answer y, n, a (all the rest) or q (quit)", file=sys.stderr)
+                continue
+            break
+    return approved
+
+
+def print_result(result: ApplyResult, op_dir: Path) -> None:
+    for label, paths in (("created", result.created), ("updated", result.updated), ("merged", result.merged), ("replaced", result.replaced)):
+        for p in paths:
+            print(f"{label}: {p}")
+    for p, lines in result.conflicts.items():
+        where = ", ".join(str(n) for n in lines)
+        backup = f"; your file before the apply: {result.backups[p]}" if p in result.backups else ""
+        print(f"CONFLICT: {p}: markers at line(s) {where} (<<<<<<< yours / ||||||| base / ======= / >>>>>>> generated){backup}", file=sys.stderr)
+    for p, why in result.errors.items():
+        print(f"not written: {p}: {why}", file=sys.stderr)
+    if result.skipped:
+        print(f"not approved, left as is: {', '.join(result.skipped)}", file=sys.stderr)
+
+
+def _record(state, changes: list[FileChange], result: ApplyResult, stages: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    if state is None:
+        return
+    try:
+        from wizard.state import StageStatus
+    except ImportError:
+        return
+    written = set(result.created + result.updated + result.merged + result.replaced)
+    for st in range(stages[0], stages[1] + 1):
+        files = [c for c in changes if c.stage == st]
+        if not files:
+            continue
+        if any(c.path in result.conflicts for c in files):
+            continue  # not "generated" until the conflicts are resolved
+        if all(c.path in written or c.action == "unchanged" for c in files) and any(c.path in written for c in files):
+            state.set_stage(st, StageStatus.GENERATED, note="applied by ttnn-wizard apply")
+    state.save()
+
+
+def run(args: argparse.Namespace) -> int:
+    op_dir = Path(args.op_dir)
+    if not op_dir.is_dir():
+        raise WizardError("op directory does not exist or is not a directory", path=str(op_dir))
+    stages = _stages(args)
+    state = _load_state(op_dir)
+    plan = build_plan(args.spec, op_dir, stages, args.profile, state)
+    repo_root = Path(args.repo_root) if getattr(args, "repo_root", None) else None
+    changes = diff_plan(plan, op_dir, repo_root=repo_root)
+    print_changes(changes)
+    pending = [c for c in changes if c.needs_approval]
+    conflicts = [c for c in changes if c.action == "conflict"]
+    if not pending:
+        apply_changes(changes, op_dir, set(), repo_root=repo_root)  # keeps the 3-way bases current
+        print("nothing to write: every file is up to date", file=sys.stderr)
+        return 0
+    if args.dry_run:
+        print(f"dry run: nothing written ({len(pending)} file(s) would change, {len(conflicts)} with conflicts)", file=sys.stderr)
+        return 1 if conflicts else 0
+    if args.yes:
+        approved = {c.path for c in pending}
+    elif sys.stdin.isatty():
+        approved = ask(changes)
+    else:
+        print(
+            f"not a terminal: nothing written. {len(pending)} file(s) would change; re-run with --yes to write them "
+            "(conflicts are then written as marker files, never resolved silently) or --dry-run to only look.",
+            file=sys.stderr,
+        )
+        return 1
+    result = apply_changes(changes, op_dir, approved, repo_root=repo_root)
+    print_result(result, op_dir)
+    _record(state, changes, result, stages)
+    return 0 if result.ok else 1
