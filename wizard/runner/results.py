@@ -1,0 +1,188 @@
+"""A stage run's results: pytest's junit xml as a per-test table, each failure classified."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+
+from wizard.runner.classify import Failure, FailureKind, classify_failure
+
+
+class Outcome(str, Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    ERROR = "error"
+    SKIPPED = "skipped"
+
+
+class RunStatus(str, Enum):
+    PASSED = "passed"  # every test passed
+    FAILED = "failed"  # tests ran, some failed
+    SKIPPED = "skipped"  # every test skipped (no device: the device fixture skips)
+    HANG = "hang"  # device hang (reset follows)
+    TIMEOUT = "timeout"
+    BUILD_FAILED = "build failed"
+    STOPPED = "stopped"
+    CONNECTION_LOST = "connection lost"
+    NO_TESTS = "no tests"
+    ERROR = "error"  # pytest itself failed (usage, internal error)
+
+
+@dataclass
+class TestResult:
+    __test__ = False  # not a pytest class
+
+    name: str
+    classname: str
+    outcome: Outcome
+    duration: float
+    message: str = ""
+    text: str = ""
+    file: str | None = None
+    line: int | None = None
+    failure: Failure | None = None
+
+
+@dataclass
+class RunResult:
+    stage: int
+    status: RunStatus
+    exit_code: int | None
+    tests: list[TestResult] = field(default_factory=list)
+    failure: Failure | None = None  # run-level: hang, timeout, build error, connection loss
+    log_path: Path | None = None
+    junit_path: Path | None = None
+    duration: float = 0.0
+    host: str | None = None
+    resets: list[str] = field(default_factory=list)  # "why -> exit code"
+    driver_available: bool | None = None
+    driver_reason: str = ""
+    built: bool = False
+    message: str = ""
+    tdd: str | None = None  # "red" / "green" when recorded
+    expectation_met: bool | None = None
+
+    def count(self, outcome: Outcome) -> int:
+        return sum(1 for t in self.tests if t.outcome == outcome)
+
+    def count_passed(self) -> int:
+        return self.count(Outcome.PASSED)
+
+    @property
+    def failures(self) -> list[TestResult]:
+        return [t for t in self.tests if t.outcome in (Outcome.FAILED, Outcome.ERROR)]
+
+    @property
+    def ok(self) -> bool:
+        return self.status == RunStatus.PASSED
+
+    def summary(self) -> str:
+        where = f" on {self.host}" if self.host else ""
+        counts = ", ".join(
+            f"{self.count(o)} {o.value}" for o in Outcome if self.count(o)
+        ) or "no tests reported"
+        return f"stage {self.stage}{where}: {self.status.value} ({counts}) in {self.duration:.1f} s"
+
+
+def parse_junit(text: str, *, log: str = "") -> list[TestResult]:
+    """Per-test rows from pytest's junit xml (xunit1 or xunit2); failures classified. Bad xml -> []."""
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError:
+        return []
+    out: list[TestResult] = []
+    for case in root.iter("testcase"):
+        name = case.get("name", "?")
+        classname = case.get("classname", "")
+        try:
+            duration = float(case.get("time", "0") or 0)
+        except ValueError:
+            duration = 0.0
+        file = case.get("file")
+        try:
+            line = int(case.get("line", "")) + 1 if case.get("line") else None  # xunit1 line is 0-based
+        except ValueError:
+            line = None
+        outcome, message, body = Outcome.PASSED, "", ""
+        for child in case:
+            tag = child.tag
+            if tag in ("failure", "error"):
+                outcome = Outcome.FAILED if tag == "failure" else Outcome.ERROR
+                message = child.get("message", "") or ""
+                body = child.text or ""
+                break
+            if tag == "skipped":
+                outcome = Outcome.SKIPPED
+                message = child.get("message", "") or (child.text or "")
+        result = TestResult(name, classname, outcome, duration, message.strip(), body, file, line)
+        if outcome in (Outcome.FAILED, Outcome.ERROR):
+            result.failure = classify_failure(message, body, log=log)
+        out.append(result)
+    return out
+
+
+def read_junit(path: Path, *, log: str = "") -> list[TestResult]:
+    try:
+        return parse_junit(path.read_text(encoding="utf-8", errors="replace"), log=log)
+    except OSError:
+        return []
+
+
+def format_table(result: RunResult, *, width: int = 100) -> str:
+    """The per-test table and the classification of each failure, for the CLI."""
+    lines = [result.summary()]
+    if result.message:
+        lines.append(result.message)
+    if result.tests:
+        name_w = min(max(len(t.name) for t in result.tests), max(20, width - 40))
+        lines.append(f"{'test':<{name_w}}  {'outcome':<8}  {'time':>7}  detail")
+        for t in result.tests:
+            detail = ""
+            if t.failure is not None:
+                detail = t.failure.kind.value
+            elif t.outcome == Outcome.SKIPPED:
+                detail = t.message[:60]
+            name = t.name if len(t.name) <= name_w else t.name[: name_w - 1] + "…"
+            lines.append(f"{name:<{name_w}}  {t.outcome.value:<8}  {t.duration:6.2f}s  {detail}")
+    for t in result.failures:
+        f = t.failure
+        if f is None:
+            continue
+        lines.append("")
+        lines.append(f"{t.name}: {f.kind.value}: {f.summary}")
+        if f.location():
+            lines.append(f"  at {f.location()}")
+        lines.append(f"  next: {f.next_step}")
+    if result.failure is not None:
+        f = result.failure
+        lines.append("")
+        lines.append(f"run: {f.kind.value}: {f.summary}")
+        if f.location():
+            lines.append(f"  at {f.location()}")
+        lines.append(f"  next: {f.next_step}")
+    if result.resets:
+        lines.append("device resets: " + "; ".join(result.resets))
+    if result.log_path:
+        lines.append(f"log: {result.log_path}")
+    return "\n".join(lines)
+
+
+def status_from(tests: list[TestResult], exit_code: int | None) -> RunStatus:
+    """pytest's exit codes: 0 ok, 1 tests failed, 2 interrupted, 3 internal error, 4 usage, 5 no tests."""
+    if exit_code == 5 or (not tests and exit_code == 0):
+        return RunStatus.NO_TESTS
+    if any(t.outcome in (Outcome.FAILED, Outcome.ERROR) for t in tests):
+        return RunStatus.FAILED
+    if exit_code not in (0, None):
+        return RunStatus.ERROR if exit_code in (2, 3, 4) or not tests else RunStatus.FAILED
+    if tests and all(t.outcome == Outcome.SKIPPED for t in tests):
+        return RunStatus.SKIPPED
+    return RunStatus.PASSED
+
+
+__all__ = [
+    "Failure", "FailureKind", "Outcome", "RunResult", "RunStatus", "TestResult",
+    "format_table", "parse_junit", "read_junit", "status_from",
+]
