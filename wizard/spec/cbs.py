@@ -156,9 +156,9 @@ def parse_size(cell: str) -> tuple[str, PageKind | None, str | None]:
 
 def _kind_from_text(*texts: str) -> PageKind | None:
     s = " ".join(texts).lower()
-    if re.search(r"\brow[- ]?major\b|\brm\b|\bsticks?\b", s):
+    if re.search(r"\brow[-_ ]?major|\brm\b|\bsticks?\b", s):
         return PageKind.STICK
-    if re.search(r"\btiles?\b|\btile[_ ]layout\b|\btiled\b", s):
+    if re.search(r"\btiles?\b|\btile[_ ]layout\b|\btiled\b|\btile_", s):
         return PageKind.TILE
     return None
 

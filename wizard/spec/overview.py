@@ -81,7 +81,7 @@ def _name(doc: Document, spec: OpSpec, warn, path: Path | None, kv: KeyValue | N
                      "from the title", title.line, Severity.WARNING)
                 return
     if path is not None:
-        m = re.match(r"(?i)([A-Za-z_][A-Za-z0-9_]*?)_(?:op_)?(?:spec|design)\.md$", path.name)
+        m = re.match(r"(?i)([A-Za-z_][A-Za-z0-9_]*)_(?:spec|op_design|design)\.md$", path.name)
         if m:
             spec.name = m.group(1)
             spec.mark("name", None, I)

@@ -203,7 +203,7 @@ def _strip_unit_words(s: str) -> str:
 
 def _expr_in_text(text: str) -> tuple[str, frozenset[str]] | None:
     """A parenthesised or function-argument expression of shape symbols inside prose."""
-    s = plain(text)
+    s = re.split(r"(?i)\bfuture\b|\blater\b|\bextension\b", plain(text))[0]  # a later version's split is not this one's
     for m in re.finditer(r"\(([^()]+)\)", s):
         for part in m.group(1).split(","):
             e, symbols, err = try_expr(part)
