@@ -81,9 +81,11 @@ def own_confine(op_dir: Path, rel: str) -> Path:
     """Our independent check: relative, no '..', resolves (symlinks followed) inside the op, not state."""
     if not rel or "\x00" in rel:
         raise WizardError("empty path or NUL byte in the path")
-    if rel.startswith(("/", "\\")) or os.path.isabs(rel) or (len(rel) > 1 and rel[1] == ":"):
+    if rel.startswith(("/", "~")) or os.path.isabs(rel) or (len(rel) > 1 and rel[1] == ":"):
         raise WizardError("absolute path: only paths relative to the op directory are allowed")
-    parts = PurePosixPath(rel.replace("\\", "/")).parts
+    if "\\" in rel:
+        raise WizardError("backslash in the path (use /)")
+    parts = PurePosixPath(rel).parts
     if ".." in parts:
         raise WizardError("'..' in the path: it would leave the op directory")
     if parts and parts[0] in _PROTECTED:
@@ -115,7 +117,7 @@ def confine_path(op_dir: Path, rel: str) -> Path:
 
 # -- review --------------------------------------------------------------------------------------------
 def _normalise(rel: str) -> str:
-    return PurePosixPath(rel.replace("\\", "/")).as_posix().removeprefix("./")
+    return rel.removeprefix("./") if isinstance(rel, str) else ""
 
 
 def _kind(path: str) -> str:
@@ -201,7 +203,9 @@ def review_proposal(proposal: Proposal, op_dir: Path, *, op_name: str = "") -> R
 
 # -- apply (interactive: approved paths) ------------------------------------------------------------
 def _base_path(op_dir: Path, rel: str) -> Path:
-    return op_dir / STATE_DIR / "base" / rel
+    from wizard.apply import base_path  # noqa: PLC0415 - the apply machinery owns the base layout
+
+    return base_path(op_dir, rel)
 
 
 def apply_review(review: ReviewedProposal, approved: Iterable[str]) -> Any:
@@ -353,6 +357,8 @@ def apply_reviewed_patch(op_dir: Path, patch_file: Path, claude_section: Mutable
     if bad:
         raise WizardError(f"would conflict with the 3-way base: {', '.join(bad)}; apply by hand", path=str(patch_file))
     result = apply_review(review, texts.keys())
+    if result.errors:
+        raise WizardError("; ".join(f"{p}: {why}" for p, why in sorted(result.errors.items())), path=str(patch_file))
     claude_section[f"applied.{patch_path.name}"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     return sorted(texts), result
 
