@@ -734,6 +734,7 @@ def _build_validations(spec: OpSpec, tensors: list[TensorDesign], ctx: _Ctx) -> 
                 )
             )
             ctx.warn("design-assumed-layout", f"{label} layout not required by the spec; the kernels assume TILE")
+    vals.extend(_param_validations(spec, ctx))
     # De-duplicate identical conditions (a spec may repeat a row), keeping the first (its message).
     seen: set[str] = set()
     unique = []
@@ -742,6 +743,41 @@ def _build_validations(spec: OpSpec, tensors: list[TensorDesign], ctx: _Ctx) -> 
             seen.add(v.condition)
             unique.append(v)
     return unique, skipped
+
+
+_MUST_BE = re.compile(r"^(must be|only)\s+", re.I)
+
+
+def _param_validations(spec: OpSpec, ctx: _Ctx) -> list[ValidationDesign]:
+    """TT_FATALs from the Parameters table's Valid Range column (bool must-be, numeric bounds)."""
+    out: list[ValidationDesign] = []
+    for p in _build_params(spec, _Ctx(spec)):
+        src = next((q for q in spec.parameters if naming.cpp_identifier(q.name) == p.name), None)
+        rng = (src.valid_range if src else "").strip().strip("`")
+        rl = rng.lower()
+        if not rng or p.cpp_type.startswith("std::"):
+            continue
+        attr = f"operation_attributes.{p.name}"
+        cond = None
+        if p.cpp_type == "bool" and re.fullmatch(r"(must be |only )?(false|true)( only)?", rl):
+            cond = f"!{attr}" if "false" in rl else attr
+        elif p.cpp_type in ("float", "int32_t", "uint32_t"):
+            m = re.fullmatch(r"(>=?)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)", rl) or re.fullmatch(
+                r"([(\[])\s*(-?\d+(?:\.\d+)?)\s*,\s*\+?(?:inf|∞)\s*[)\]]", rl
+            )
+            if m:
+                op = {"(": ">", "[": ">="}.get(m.group(1), m.group(1))
+                bound = m.group(2)
+                if p.cpp_type == "float" and not re.search(r"[.e]", bound):
+                    bound = f"{bound}.0f"
+                elif p.cpp_type == "float":
+                    bound = f"{bound}f"
+                if p.cpp_type == "uint32_t" and op == ">=" and bound == "0":
+                    continue  # always true
+                cond = f"{attr} {op} {bound}"
+        if cond:
+            out.append(ValidationDesign("", "param", cond, _cpp_string(f"{p.name} must be {_MUST_BE.sub('', rng)}"), [], f"{src.name}: {rng}" if src else "", p.line))
+    return out
 
 
 def _requirement_validation(x: str, r: Requirement, primary: str, ctx: _Ctx) -> ValidationDesign | None:
@@ -975,7 +1011,7 @@ def _build_cbs(
         # Data format: the scaler tile of a reduce is always bfloat16 (the reduce LLK expects it).
         if _is_scaler(cb):
             fmt_label, fmt_cpp = "Float16_b", "tt::DataFormat::Float16_b"
-            notes.append("reduce scaler tile: always Float16_b")
+            notes.append("reduce scaler: always Float16_b")
         elif tensor:
             fmt_label, fmt_cpp = tensor, f"{tensor}_data_format"
         else:
@@ -997,7 +1033,7 @@ def _build_cbs(
         if kind is PageKind.BYTES:
             page_cpp, _ = ctx.to_cpp(pages_text, line=cb.line, what=f"CB c_{cb.index} ({cb.name}) bytes")
             num_cpp = "1"
-            notes.append("the spec sizes this CB in bytes: one page of that size")
+            notes.append("one page of that many bytes")
         else:
             text = _TILE_SIZE_FACTOR.sub("", pages_text) if kind is PageKind.TILE else pages_text
             num_cpp, _ = ctx.to_cpp(text, line=cb.line, what=what)
@@ -1135,7 +1171,7 @@ def _host_vars_for(
     rows = work.unit == "tile_row"
     add("in_pages_per_unit", "const uint32_t", pt.in_pages_cpp, "pages the reader pushes (and compute pops) per unit")
     add("out_pages_per_unit", "const uint32_t", pt.out_pages_cpp, "pages compute pushes (and the writer pops) per unit")
-    add("rows_per_unit", "const uint32_t", "tt::constants::TILE_HEIGHT" if rows else "1u", "tensor rows (sticks) per unit")
+    add("rows_per_unit", "const uint32_t", "tt::constants::TILE_HEIGHT" if rows else "1", "tensor rows (sticks) per unit")
     add("units_per_batch", "const uint32_t", "Ht" if rows else "H", "units in one batch slice (rows do not run across batches)")
     add("rows_per_batch", "const uint32_t", "H", "rows in one batch slice")
     if pt.in_mode == "tiles":
