@@ -134,3 +134,38 @@ def test_follow_on_errors_are_counted_not_listed(tmp_path: Path) -> None:
     assert "[in ttnn wheel: tt_metal/hw/inc/api/compile_time_args.h:27]" in fs[0].message
     assert fs[0].message.endswith("(+1 follow-on error)")
     assert fs[1].message == "wormhole_b0 NCRISC: use of undeclared identifier 'cb_reserve_bak'"
+
+
+# ---------------------------------------------------------------- generated ops: factory parse agrees with the design
+
+
+def _generate(spec: Path, root: Path) -> Path:
+    generate = pytest.importorskip("wizard.generate")
+    from wizard.spec import parse_spec
+
+    for f in generate.plan_stages(parse_spec(spec), (4, 6)).files:
+        if f.root == "op":
+            (root / f.path).parent.mkdir(parents=True, exist_ok=True)
+            (root / f.path).write_text(f.text)
+    return root
+
+
+def test_factory_args_match_the_design_for_every_sample(sample_spec: Path, tmp_path: Path) -> None:
+    from wizard.state import SessionState
+
+    tc = fake_tc(tmp_path)
+    op = _generate(sample_spec, tmp_path / "op")
+    from_factory, compute, _ = plan_jobs(op, tc, "wormhole_b0", tmp_path / "ov1")
+    assert from_factory and all("the factory" in j.ct_source for j in from_factory)
+    assert [p.parent.name for p in compute] == ["compute"]
+    # Without a factory the same args come from the design named by the session state.
+    for p in (op / "device").glob("*program_factory.cpp"):
+        p.unlink()
+    state = SessionState.load(op)
+    state.spec_path = str(sample_spec)
+    state.save()
+    from_design, _, notes = plan_jobs(op, tc, "wormhole_b0", tmp_path / "ov2")
+    assert notes == []
+    assert all(j.ct_source == f"the design from {sample_spec.name}" for j in from_design)
+    got = {j.rel: (j.processor, len(j.ct_args)) for j in from_design}
+    assert got == {j.rel: (j.processor, len(j.ct_args)) for j in from_factory}

@@ -29,6 +29,7 @@ from wizard.verify.cmdline import (
     render,
     syntax_command,
 )
+from wizard.verify.design_args import DesignArgs, design_ct_args
 from wizard.verify.factory_args import PLACEHOLDER, KernelCall, cb_indices, parse_factory
 from wizard.verify.toolchain import ARCHES, Toolchain, VerifyNotReady, load_toolchain
 
@@ -210,6 +211,7 @@ def plan_jobs(op_dir: Path, tc: Toolchain, arch: str, overlay: Path) -> tuple[li
     findings: list[Finding] = []
     jobs: list[KernelJob] = []
     compute: list[Path] = []
+    design: dict[str, DesignArgs] | None = None  # built lazily: only kernels no factory names need it
     rel_dirs: set[str] = set()
     kernels = _kernel_files(op_dir)
     for k in kernels:
@@ -231,14 +233,19 @@ def plan_jobs(op_dir: Path, tc: Toolchain, arch: str, overlay: Path) -> tuple[li
             compute.append(k)
             continue
         if not matched:
+            if design is None:
+                design, why = design_ct_args(op_dir, ta)
+                if why:
+                    findings.append(Finding("compile", rel, None, f"compile-time args not from the design: {why}", Severity.INFO))
+            d = design.get(rel)
             jobs.append(
                 KernelJob(
                     path=k,
                     rel=rel,
-                    processor=_processor_from_name(k),
-                    ct_args=_guess_ct_args(text, ta),
+                    processor=d.processor if d else _processor_from_name(k),
+                    ct_args=list(d.ct_args) if d else _guess_ct_args(text, ta),
                     cb_formats=formats,
-                    ct_source="the kernel itself (no CreateKernel in the factory names it)",
+                    ct_source=d.source if d else "the kernel itself (no CreateKernel in the factory names it)",
                     extra_includes=extra,
                 )
             )
