@@ -845,9 +845,22 @@ def _requirement_validation(x: str, r: Requirement, primary: str, ctx: _Ctx) -> 
 # ---------------------------------------------------------------------------------------------- output
 
 
+def _section_text(spec: OpSpec, title_part: str) -> str:
+    """Raw text of the first section whose title contains ``title_part`` (notes the parser keeps no field for,
+    such as a sub-bullet "Logical width is 1")."""
+    sec = next((x for x in spec.sections if title_part in x.title.lower()), None)
+    if sec is None or spec.path is None:
+        return ""
+    try:
+        lines = spec.path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return " ".join(lines[sec.line : sec.end_line])
+
+
 def _build_output(spec: OpSpec, primary: TensorDesign, ctx: _Ctx) -> OutputDesign:
     o = spec.output
-    text = " ".join([o.shape, o.padded_shape, *o.raw.values()]).strip()
+    text = " ".join([o.shape, o.padded_shape, *o.raw.values(), _section_text(spec, "output tensor")]).strip()
     shape_text = f"{o.shape} {o.padded_shape}".strip() or text
     kind = "same"
     if not shape_text:
