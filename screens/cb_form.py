@@ -71,7 +71,7 @@ def gauge_text(budget: L1Budget, width: int = 30) -> Text:
     text.append("█" * filled, style=style)
     text.append("░" * (width - filled), style="dim")
     text.append(f" {human_bytes(budget.total)} of {human_bytes(budget.budget)} ({frac:.0%})", style=style)
-    if not budget.fits:
+    if budget.total > budget.budget:
         text.append(f"  over by {human_bytes(budget.total - budget.budget)}", style="bold red")
     return text
 
@@ -108,7 +108,8 @@ class CBRow(Horizontal):
             if isinstance(w, Input):
                 out[w.name or ""] = w.value
             elif isinstance(w, Select):
-                out[w.name or ""] = str(w.value)
+                # A Select that has not settled yet reports NULL: keep the row's own value then.
+                out[w.name or ""] = self.row.get(w.name or "", "") if w.value is Select.NULL else str(w.value)
         return out
 
     def mark(self, bad_fields: set[str]) -> None:
@@ -145,6 +146,7 @@ class CBForm(Vertical):
         self.session: Session | None = None
         self.errors: list[str] = []
         self.last_update_ms: float = 0.0
+        self._rebuilding = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="cb-top"):
@@ -163,7 +165,7 @@ class CBForm(Vertical):
             Text("ctrl+n add · ctrl+l remove · alt+↑/↓ move · tab next cell", style="dim"), id="cb-hint"
         )
 
-    def load(self, session: Session) -> None:
+    async def load(self, session: Session) -> None:
         self.session = session
         shape = self.query_one("#sample-shape", Input)
         with shape.prevent(Input.Changed):
@@ -173,22 +175,22 @@ class CBForm(Vertical):
         with dtype.prevent(Select.Changed):
             dtype.set_options([(d, d) for d in dtypes])
             dtype.value = session.sample_dtype if session.sample_dtype in dtypes else dtypes[0]
-        self._render_rows(session.cb_rows())
+        await self._render_rows(session.cb_rows())
 
-    def _render_rows(self, rows: list[dict[str, str]], focus: tuple[int, str] | None = None) -> None:
+    async def _render_rows(self, rows: list[dict[str, str]], focus: tuple[int, str] | None = None) -> None:
         assert self.session is not None
         container = self.query_one("#cb-rows", VerticalScroll)
-        container.query(CBRow).remove()
-        formats = self.session.known_formats()
-        widgets = [CBRow({**r, "_orig": r.get("_orig", r.get("name", ""))}, formats) for r in rows]
-        container.mount_all(widgets)
-
-        def after() -> None:
-            self.update_live(save=False)
-            if focus is not None:
-                self._focus_cell(*focus)
-
-        self.call_after_refresh(after)
+        self._rebuilding = True  # cells announce their initial values while mounting: not edits
+        try:
+            await container.query(CBRow).remove()
+            formats = self.session.known_formats()
+            widgets = [CBRow({**r, "_orig": r.get("_orig", r.get("name", ""))}, formats) for r in rows]
+            await container.mount_all(widgets)
+        finally:
+            self._rebuilding = False
+        self.update_live(save=False)
+        if focus is not None:
+            self._focus_cell(*focus)
 
     def rows(self) -> list[dict[str, str]]:
         return [r.values() for r in self.query(CBRow)]
@@ -217,7 +219,8 @@ class CBForm(Vertical):
     @on(Input.Changed, ".cell")
     @on(Select.Changed, ".cell")
     def _cell_changed(self, event: Message) -> None:
-        self.update_live(save=True)
+        if not self._rebuilding:
+            self.update_live(save=True)
 
     @on(Input.Changed, "#sample-shape")
     def _shape_changed(self, event: Input.Changed) -> None:
@@ -238,7 +241,7 @@ class CBForm(Vertical):
 
     def update_live(self, *, save: bool) -> None:
         """Validate every cell, mark bad ones, redraw the gauge and bytes; save when all is valid."""
-        if self.session is None:
+        if self.session is None or self._rebuilding:
             return
         t0 = time.perf_counter()
         rows = self.rows()
@@ -270,7 +273,7 @@ class CBForm(Vertical):
         self.last_update_ms = (time.perf_counter() - t0) * 1000
 
     # ---- row operations --------------------------------------------------------------------
-    def action_add_cb(self) -> None:
+    async def action_add_cb(self) -> None:
         rows = self.rows()
         used = {r.get("index", "").strip() for r in rows}
         idx = next((i for i in range(32) if str(i) not in used), None)
@@ -281,21 +284,21 @@ class CBForm(Vertical):
             {"index": str(idx), "name": f"cb_new_{idx}", "page_kind": "tile", "pages": "2", "data_format": "input",
              "producer": "", "consumer": "", "lifetime": "block", "_orig": f"cb_new_{idx}"}
         )
-        self._render_rows(rows, focus=(len(rows) - 1, "name"))
+        await self._render_rows(rows, focus=(len(rows) - 1, "name"))
         self._save_structure(rows)
 
-    def action_remove_cb(self) -> None:
+    async def action_remove_cb(self) -> None:
         i = self._focused_row()
         rows = self.rows()
         if i is None or not rows:
             self.app.notify("put the cursor in a CB row to remove it", severity="warning")
             return
         removed = rows.pop(i)
-        self._render_rows(rows, focus=(i, "name"))
+        await self._render_rows(rows, focus=(i, "name"))
         self._save_structure(rows)
         self.app.notify(f"removed CB {removed.get('index')} {removed.get('name')}")
 
-    def action_move(self, delta: int) -> None:
+    async def action_move(self, delta: int) -> None:
         i = self._focused_row()
         rows = self.rows()
         if i is None or not (0 <= i + delta < len(rows)):
@@ -303,7 +306,7 @@ class CBForm(Vertical):
         focused = self.app.focused
         name = focused.name if focused is not None and focused.name else "name"
         rows[i], rows[i + delta] = rows[i + delta], rows[i]
-        self._render_rows(rows, focus=(i + delta, name))
+        await self._render_rows(rows, focus=(i + delta, name))
         self._save_structure(rows)
 
     def _save_structure(self, rows: list[dict[str, str]]) -> None:

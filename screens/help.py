@@ -32,14 +32,14 @@ class HelpScreen(ModalScreen[None]):
     """
 
     def __init__(self, bindings: list[tuple[str, str]]) -> None:
-        self._bindings = bindings
+        self.key_rows = bindings
         super().__init__()
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
         table.add_column("Key", style="bold cyan", no_wrap=True)
         table.add_column("Action")
-        for key, desc in self._bindings:
+        for key, desc in self.key_rows:
             table.add_row(key, desc)
         with VerticalScroll():
             yield Static(Text("Help", style="bold"))

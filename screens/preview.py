@@ -102,7 +102,8 @@ class FileView(Vertical):
         if ta:
             register_cpp(ta.first())
         self._fill()
-        self.show_diff(False)
+        parent = next((a for a in self.ancestors if isinstance(a, PreviewPane)), None)
+        self.show_diff(parent.diff_mode if parent is not None else False)
 
     def _fill(self) -> None:
         ta = self.query(TextArea)
@@ -125,8 +126,10 @@ class FileView(Vertical):
             self._fill()
 
     def show_diff(self, on: bool) -> None:
-        self.query_one(".code").display = not on
-        self.query_one(".diff").display = on
+        code, diff = self.query(".code"), self.query(".diff")
+        if code and diff:  # not composed yet: on_mount applies the mode
+            code.first().display = not on
+            diff.first().display = on
 
 
 def _highlight(code: str, language: str) -> Content | Text:

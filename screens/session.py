@@ -36,8 +36,16 @@ CB_FIELDS = ("index", "name", "page_kind", "pages", "data_format", "producer", "
 DEFAULT_SHAPE = (1, 1, 32, 64)
 
 
-def available_stages() -> tuple[int, ...]:
-    """The stages generation can produce in this build (data-driven: a ``templates/stageN`` dir or the generator's list)."""
+def available_stages(*, exact: bool = False) -> tuple[int, ...]:
+    """The stages generation can produce in this build (1..6), data-driven.
+
+    ``exact`` asks the generator's registry (imports jinja2: call it off the UI thread, after first
+    paint); otherwise a cheap guess from the template folders, good enough for the first frame.
+    """
+    if exact:
+        from wizard.generate import available_stages as registered
+
+        return tuple(n for n in sorted(registered()) if 1 <= n <= 6)
     stages = set(CORE_STAGES)
     try:
         from wizard import resources
@@ -111,10 +119,6 @@ class Session:
             state.profile = profile
         prof = load_profile(state.profile or None)
         state.profile = prof.name
-        if not state.sample_shape:
-            state.sample_shape = list(DEFAULT_SHAPE)
-        if not state.sample_dtype:
-            state.sample_dtype = "bfloat16"
         state.save()
         root = find_checkout_root(odir) or find_checkout_root(cwd)
         return cls(op_dir=odir, spec_path=spec, root=root, state=state, profile=prof, raw_spec=raw)
@@ -131,11 +135,14 @@ class Session:
         self.spec = self._effective()
 
     def set_override(self, key: str, value: str | int | float | bool) -> None:
-        self.state.overrides[key] = value
+        if self.state.overrides.get(key) == value and type(self.state.overrides.get(key)) is type(value):
+            return
+        self.state.set_override(key, value)
         self._changed()
 
     def clear_override(self, key: str) -> None:
-        if self.state.overrides.pop(key, None) is not None:
+        if key in self.state.overrides:
+            self.state.clear_override(key)
             self._changed()
 
     def is_manual(self, obj: Any, name: str) -> bool:
@@ -246,14 +253,14 @@ class Session:
     def changes(self, plan: Plan) -> list[Any]:
         from wizard.apply import diff_plan
 
-        return diff_plan(plan, self.op_dir)
+        return diff_plan(plan, self.op_dir, repo_root=self.root)
 
     def apply(self, changes: list[Any], approved: set[str], stages: tuple[int, ...]) -> Any:
         """The core's atomic merging apply; stages whose files were written become "generated"."""
         from wizard.apply import apply_changes
         from wizard.state import StageStatus
 
-        result = apply_changes(changes, self.op_dir, approved)
+        result = apply_changes(changes, self.op_dir, approved, repo_root=self.root)
         written = {c.path for c in changes if c.path in approved}
         plan_files = self.plan(_span(stages)).files
         for st in stages:

@@ -1,0 +1,221 @@
+"""Pilot tests: the whole flow on the bundled sample in a temp demo workspace.
+
+Edit a CB, see the gauge change, preview, apply (approve all), quit, reopen and find the state;
+an invalid cell is marked, blocks generation and never crashes the app.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, Static, TabbedContent
+
+from screens.app import WizardApp
+from screens.cb_form import CBForm, CBRow
+from screens.help import HelpScreen
+from screens.preview import PreviewPane
+from screens.review import ReviewScreen
+from screens.stepper import Stepper
+from wizard.model import Confidence
+from wizard.workspace import DemoWorkspace, create_demo_workspace
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> DemoWorkspace:
+    return create_demo_workspace(tmp_path / "ws")
+
+
+def make_app(ws: DemoWorkspace, **kw: object) -> WizardApp:
+    return WizardApp(spec_path=ws.spec_path, op_dir=ws.op_dir, root=ws.root, cwd=ws.root, **kw)  # type: ignore[arg-type]
+
+
+async def loaded(app: WizardApp, pilot: object) -> None:
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    assert app.session is not None, app.load_error
+
+
+def cell(app: WizardApp, row: int, name: str) -> Input:
+    rows = list(app.query_one(CBForm).query(CBRow))
+    return next(w for w in rows[row].query(Input) if w.name == name)
+
+
+def gauge(app: WizardApp) -> str:
+    return str(app.query_one("#cb-gauge", Static).render())
+
+
+async def test_whole_flow_edit_preview_apply_reopen(ws: DemoWorkspace) -> None:
+    app = make_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        assert app.current_step == "spec"
+
+        # Stage 5: edit the first CB's pages; the gauge follows and the table is saved as manual.
+        await pilot.press("f3", "f3")
+        assert app.current_step == "stage5"
+        before = gauge(app)
+        pages = cell(app, 0, "pages")
+        pages.value = "8*Wt"
+        await pilot.pause()
+        assert not pages.has_class("-invalid")
+        assert gauge(app) != before
+        assert app.session.state.cbs, "the edited CB table was not saved"
+        cb0 = app.session.spec.cbs[0]
+        assert cb0.pages == "8*Wt" and cb0.source("pages").confidence is Confidence.MANUAL
+
+        # Preview: the Stage 5 files are generated from the edited table.
+        app.query_one("#stage5-tabs", TabbedContent).active = "tab-files"
+        await pilot.pause()
+        preview = app.query_one("#preview-5", PreviewPane)
+        assert preview.paths and all(p.endswith((".cpp", ".hpp", ".py", ".md")) for p in preview.paths)
+
+        # Review everything from the Spec step and approve all, then apply.
+        app.goto("spec")
+        await pilot.pause()
+        await pilot.press("f5")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        review = app.screen
+        writes = [c for c in review.changes if c.action != "unchanged"]
+        assert writes, "nothing to write on a fresh scaffolded op?"
+        await pilot.press("A")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReviewScreen)
+        for c in writes:
+            assert (ws.op_dir / c.path).is_file(), c.path
+        for n in (4, 5, 6):
+            assert app.session.state.stage_status(n).name == "GENERATED"
+        app.goto("stage6")
+        await pilot.pause()
+
+    # Reopen: same step, same overrides (marked manual), stages still generated.
+    app2 = make_app(ws)
+    async with app2.run_test(size=SIZE) as pilot:
+        await loaded(app2, pilot)
+        assert app2.current_step == "stage6"
+        assert app2.query_one(Stepper).current_key == "stage6"
+        cb0 = app2.session.spec.cbs[0]
+        assert cb0.pages == "8*Wt" and cb0.source("pages").confidence is Confidence.MANUAL
+        assert app2.session.state.stage_status(5).name == "GENERATED"
+        app2.goto("stage5")
+        await pilot.pause()
+        assert cell(app2, 0, "pages").value == "8*Wt"
+
+
+async def test_invalid_cell_is_marked_and_blocks_generation(ws: DemoWorkspace) -> None:
+    app = make_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        app.goto("stage5")
+        await pilot.pause()
+        saved_before = app.session.state.cbs
+        pages = cell(app, 0, "pages")
+        pages.value = "lots"
+        await pilot.pause()
+        assert pages.has_class("-invalid")
+        assert app.blockers(5), "an invalid cell must block generation"
+        assert "Generation blocked" in str(app.query_one("#cb-errors", Static).render())
+        assert app.session.state.cbs == saved_before, "an invalid table must not be saved"
+        # Review is refused with a message, not a crash.
+        await pilot.press("f5")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReviewScreen)
+        # A duplicate index is invalid too; fixing both unblocks.
+        idx = cell(app, 1, "index")
+        idx.value = cell(app, 0, "index").value
+        await pilot.pause()
+        assert idx.has_class("-invalid")
+        idx.value = "30"
+        pages.value = "2"
+        await pilot.pause()
+        assert not app.blockers(5)
+        assert app.is_running
+
+
+async def test_add_remove_reorder_cbs(ws: DemoWorkspace) -> None:
+    app = make_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        app.goto("stage5")
+        await pilot.pause()
+        n = len(app.session.spec.cbs)
+        cell(app, 0, "name").focus()
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.pause()
+        assert len(app.session.spec.cbs) == n + 1
+        first, second = app.session.spec.cbs[0].name, app.session.spec.cbs[1].name
+        cell(app, 0, "name").focus()
+        await pilot.press("alt+down")
+        await pilot.pause()
+        await pilot.pause()
+        assert [c.name for c in app.session.spec.cbs[:2]] == [second, first]
+        cell(app, n, "name").focus()  # the new one
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        await pilot.pause()
+        assert len(app.session.spec.cbs) == n
+
+
+async def test_work_form_updates_grid(ws: DemoWorkspace) -> None:
+    app = make_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        app.goto("stage5")
+        app.query_one("#stage5-tabs", TabbedContent).active = "tab-work"
+        await pilot.pause()
+        grid_before = str(app.query_one("#core-grid", Static).render())
+        total = app.query_one("#work-total", Input)
+        total.value = "7"
+        await pilot.pause()
+        grid_after = str(app.query_one("#core-grid", Static).render())
+        assert grid_after != grid_before and "total 7 units" in grid_after
+        assert app.session.state.overrides["work.total_units"] == "7"
+        assert app.session.spec.work.source("total_units").confidence is Confidence.MANUAL
+        total.value = "(("
+        await pilot.pause()
+        assert total.has_class("-invalid")
+        assert app.session.state.overrides["work.total_units"] == "7"  # the last valid value stays
+
+
+async def test_help_palette_theme_and_navigation(ws: DemoWorkspace) -> None:
+    app = make_app(ws, no_animation=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        assert app.animation_level == "none"
+        app.query_one(Stepper).focus()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+        theme = app.theme
+        await pilot.press("ctrl+t")
+        assert app.theme != theme and app.session.ui["theme"] == app.theme
+        titles = [t for t, _, _ in app.palette_commands()]
+        assert any(t.startswith("step: Stage 6") for t in titles) and "apply: review and apply" in titles
+        for key in ("f3", "f3", "f3", "f3", "f3"):
+            await pilot.press(key)
+        assert app.current_step == "tests"
+        await pilot.press("f2")
+        assert app.current_step == "stage6"
+
+
+async def test_spec_override_marked_manual_and_persisted(ws: DemoWorkspace) -> None:
+    app = make_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        app.session.set_override("output.dtype", "FLOAT32")
+        assert app.session.spec.output.dtype == "FLOAT32"
+        assert app.session.spec.output.source("dtype").confidence is Confidence.MANUAL
+    app2 = make_app(ws)
+    async with app2.run_test(size=SIZE) as pilot:
+        await loaded(app2, pilot)
+        assert app2.session.spec.output.dtype == "FLOAT32"
+        assert app2.session.spec.output.source("dtype").confidence is Confidence.MANUAL
