@@ -50,9 +50,9 @@ def _paths(ff: FactoryFacts, exists: Callable[[str], bool]) -> list[Finding]:
     out = []
     for kc in ff.kernels:
         if kc.path is None:
-            out.append(Finding(CHECK, ff.path, kc.line, f"kernel path `{normalise(kc.path_text)}` is built at run time; cannot check that it exists", Severity.WARNING))
+            out.append(Finding(CHECK, ff.path, kc.path_line, f"kernel path `{normalise(kc.path_text)}` is built at run time; cannot check that it exists", Severity.WARNING))
         elif not exists(kc.path):
-            out.append(Finding(CHECK, ff.path, kc.line, f'CreateKernel path "{kc.path}" does not exist (relative to the repo root, it must name a kernel file of this op)'))
+            out.append(Finding(CHECK, ff.path, kc.path_line, f'CreateKernel path "{kc.path}" does not exist (relative to the repo root, it must name a kernel file of this op)'))
     return out
 
 

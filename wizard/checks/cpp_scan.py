@@ -16,55 +16,36 @@ _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {v: k for k, v in _OPEN.items()}
 
 
+_LEXEMES = re.compile(
+    r"(?P<lc>//[^\n]*)"
+    r"|(?P<bc>/\*.*?(?:\*/|\Z))"
+    r"|(?P<raw>(?<![\w])R\"(?P<delim>[^()\\\s]{0,16})\(.*?\)(?P=delim)\")"
+    r"|(?P<str>\"(?:[^\"\\\n]|\\.)*\"?)"
+    r"|(?P<chr>(?<![\w'])'(?:[^'\\\n]|\\.){1,8}')",
+    re.S,
+)
+_NOT_NL = re.compile(r"[^\n]")
+
+
 def mask(text: str, *, strings: bool = True) -> str:
     """Blank comments (and, with ``strings``, string/char literal contents) with spaces.
 
     Newlines survive so offsets and line numbers in the result equal those of ``text``.
     Quotes are kept so a masked string still reads as a token.
     """
-    out = list(text)
-    i, n = 0, len(text)
 
-    def blank(a: int, b: int) -> None:
-        for k in range(a, min(b, n)):
-            if out[k] != "\n":
-                out[k] = " "
+    def sub(m: re.Match[str]) -> str:
+        kind = m.lastgroup if m.lastgroup != "delim" else "raw"
+        tok = m.group(0)
+        if kind in ("lc", "bc"):
+            return _NOT_NL.sub(" ", tok)
+        if not strings or len(tok) < 2:
+            return tok
+        if kind == "raw":
+            return tok[:2] + _NOT_NL.sub(" ", tok[2:-1]) + tok[-1]
+        return tok[0] + _NOT_NL.sub(" ", tok[1:-1]) + tok[-1]
 
-    while i < n:
-        c = text[i]
-        if c == "/" and i + 1 < n and text[i + 1] == "/":
-            j = text.find("\n", i)
-            j = n if j < 0 else j
-            blank(i, j)
-            i = j
-        elif c == "/" and i + 1 < n and text[i + 1] == "*":
-            j = text.find("*/", i + 2)
-            j = n if j < 0 else j + 2
-            blank(i, j)
-            i = j
-        elif c == "R" and text.startswith('R"', i) and (i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_")):
-            m = re.match(r'R"([^()\\\s]{0,16})\(', text[i:])
-            if not m:
-                i += 1
-                continue
-            end = text.find(")" + m.group(1) + '"', i + m.end())
-            end = n if end < 0 else end + len(m.group(1)) + 2
-            if strings:
-                blank(i + 2, end - 1)
-            i = end
-        elif c in "\"'":
-            if c == "'" and i > 0 and text[i - 1].isalnum() and i + 1 < n and text[i + 1].isalnum():
-                i += 1  # digit separator 1'000'000
-                continue
-            j = i + 1
-            while j < n and text[j] != c and text[j] != "\n":
-                j += 2 if text[j] == "\\" else 1
-            if strings:
-                blank(i + 1, j)
-            i = j + 1
-        else:
-            i += 1
-    return "".join(out)
+    return _LEXEMES.sub(sub, text)
 
 
 class LineIndex:
@@ -113,8 +94,8 @@ def split_top(text: str, sep: str = ",") -> list[str]:
             parts.append(text[start:k])
             start = k + 1
     tail = text[start:]
-    if tail.strip() or parts:
-        parts.append(tail)
+    if tail.strip():
+        parts.append(tail)  # a trailing comma (`{a, b,}`) adds no element
     return [p.strip() for p in parts]
 
 

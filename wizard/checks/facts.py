@@ -123,10 +123,17 @@ def cb_literal(text: str) -> int | None:
     return None
 
 
-def _mutated(masked: str, name: str) -> bool:
-    """`x++`, `++x`, `x += n`...: the variable changes after its declaration."""
-    n = re.escape(name)
-    return bool(re.search(r"(?<![\w.>])" + n + r"\s*(\+\+|--|[-+*/%|&^]=|<<=|>>=)", masked) or re.search(r"(\+\+|--)\s*" + n + r"\b", masked))
+_CB_NAME = re.compile(r"^(cb|cb_\w+|\w+_cb|\w+_cb_id|\w+_cb_index)$")
+_NOT_CB = re.compile(r"(size|bytes|pages|num_|count|addr|stride|offset)")
+
+
+_MUT_POST = re.compile(r"(?<![\w.>])([A-Za-z_]\w*)\s*(?:\+\+|--|[-+*/%|&^]=|<<=|>>=)")
+_MUT_PRE = re.compile(r"(?:\+\+|--)\s*([A-Za-z_]\w*)")
+
+
+def mutated_names(masked: str) -> set[str]:
+    """Names changed after their declaration: `x++`, `++x`, `x += n`..."""
+    return {m.group(1) for m in _MUT_POST.finditer(masked)} | {m.group(1) for m in _MUT_PRE.finditer(masked)}
 
 
 def _cb_atom(name: str) -> int | None:
@@ -136,9 +143,10 @@ def _cb_atom(name: str) -> int | None:
 def _kernel_env(text: str, masked: str, stem: str) -> tuple[Env, dict[str, list[cs.Decl]]]:
     decls = cs.declarations(text, masked)
     env = Env(atom=_cb_atom)
+    mutated = mutated_names(masked)
     for name, ds in decls.items():
         d = ds[0]
-        if len(ds) > 1 or d.assignments or _mutated(masked, name):
+        if len(ds) > 1 or d.assignments or name in mutated:
             env.fixed[name] = Poly.sym(f"{stem}::{name}")  # mutable or re-declared: a kernel-local unknown
             continue
         m = _ARGVAL.fullmatch(d.init.strip())
@@ -177,12 +185,13 @@ def kernel_poly(env: Env, text: str) -> Poly:
     return _unsym(env.poly(t))
 
 
-def read_kernel(path: str, text: str, *, is_compute: bool | None = None) -> KernelFacts:
-    masked = cs.mask(text)
+def read_kernel(path: str, source: str, *, is_compute: bool | None = None) -> KernelFacts:
+    text = cs.mask(source, strings=False)  # comments blanked, strings kept: what arguments are cut from
+    masked = cs.mask(source)
     lines = cs.LineIndex(text)
     stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     env, decls = _kernel_env(text, masked, stem)
-    kf = KernelFacts(path, text, env, is_compute=bool(is_compute) if is_compute is not None else "/compute/" in f"/{path}")
+    kf = KernelFacts(path, source, env, is_compute=bool(is_compute) if is_compute is not None else "/compute/" in f"/{path}")
     # argument reads (with the variable they initialise)
     var_at: dict[int, str] = {}
     for name, ds in decls.items():
@@ -237,7 +246,10 @@ def read_kernel(path: str, text: str, *, is_compute: bool | None = None) -> Kern
             cb_text = objs[m.group(1)]
             kf.cb_ops.append(CbOp(MEMBER_OPS[m.group(2)], kernel_poly(env, cb_text), cb_text, n_text, kernel_poly(env, n_text) * mult, lines.line(m.start()), loops, unknown, cond))
     # other calls that take a CB: which ones, to spot opaque helpers and tile ops
-    cb_names = {op.cb_text.strip() for op in kf.cb_ops} | {n for n, ds in decls.items() if re.search(r"\bcb", n) or cb_literal(ds[0].init) is not None and "CBIndex" in ds[0].init}
+    cb_names = {op.cb_text.strip() for op in kf.cb_ops} | {
+        n for n, ds in decls.items()
+        if _CB_NAME.match(n) and not _NOT_CB.search(n) and (_ARGVAL.fullmatch(ds[0].init.strip()) or cb_literal(ds[0].init) is not None)
+    }
     cb_names |= set(objs)
     for call in cs.find_calls(text, masked, r"[A-Za-z_]\w*", lines):
         if call.name in SYNC_OPS or call.name in ("get_arg_val", "get_compile_time_arg_val", "get_common_arg_val", "TensorAccessorArgs"):
@@ -294,6 +306,7 @@ class KernelCreate:
     ct_vector: str | None  # the host vector's name, if one
     appends: list[tuple[int, int]] = field(default_factory=list)  # (args before this TensorAccessorArgs append, line)
     line: int = 0
+    path_line: int = 0  # line of the path argument
 
 
 @dataclass
@@ -352,16 +365,18 @@ class FactoryFacts:
 _GROUP_IF = re.compile(r"(\w+)\s*\.\s*contains\s*\(\s*\w+\s*\)")
 
 
-def read_factory(path: str, text: str) -> FactoryFacts:
-    masked = cs.mask(text)
+def read_factory(path: str, source: str) -> FactoryFacts:
+    text = cs.mask(source, strings=False)  # comments blanked, strings kept: what arguments are cut from
+    masked = cs.mask(source)
     lines = cs.LineIndex(text)
     decls = cs.declarations(text, masked, lines)
     env = Env(atom=_cb_atom)
+    mutated = mutated_names(masked)
     for name, ds in decls.items():
-        if len(ds) == 1 and not ds[0].assignments and not _mutated(masked, name):
+        if len(ds) == 1 and not ds[0].assignments and name not in mutated:
             env.exprs[name] = ds[0].init
         # re-assigned (per core group) or re-declared: stays a symbol; per-group values below
-    ff = FactoryFacts(path, text, env, decls=decls)
+    ff = FactoryFacts(path, source, env, decls=decls)
     blocks = cs.control_blocks(masked, lines)
 
     def group_of(offset: int) -> str | None:
@@ -462,7 +477,8 @@ def read_factory(path: str, text: str) -> FactoryFacts:
                 kind = val
                 break
         handle = _var_before(masked, call.qstart) or None
-        kc = KernelCreate(handle, path_lit, call.args[1], call.args[2], kind, None, None, line=call.line)
+        at = text.find(call.args[1], call.open)
+        kc = KernelCreate(handle, path_lit, call.args[1], call.args[2], kind, None, None, line=call.line, path_line=lines.line(at) if at >= 0 else call.line)
         ct_text = None
         cm = re.search(r"compile_args\s*=\s*(\{.*?\}|\w+)", cfg, re.S)
         if cm:

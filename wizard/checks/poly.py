@@ -118,13 +118,36 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def _join(values: list[str]) -> str:
+    out = ""
+    for v in values:
+        if out and (out[-1].isalnum() or out[-1] == "_") and (v[0].isalnum() or v[0] == "_"):
+            out += " "
+        out += v
+    return out
+
+
+def canon(text: str) -> str:
+    """Whitespace-insensitive text of an expression, for naming opaque atoms (`W / 32` == `W/32`)."""
+    vals: list[str] = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            return normalise(text)
+        kind = m.lastgroup or "op"
+        vals.append(m.group(kind).replace(" ", ""))
+        pos = m.end()
+    return _join(vals)
+
+
 def parse_poly(text: str, resolve: Callable[[str], Poly | None] | None = None) -> Poly:
     """Parse a C++ integer expression; identifiers go through ``resolve`` (None keeps them symbolic)."""
     p = _Parser(text, resolve or (lambda _n: None))
     out = p.expr()
     if p.pos < len(p.toks):
         # something we do not model (ternary, comparison...): keep the whole text opaque
-        return Poly.sym(f"[{normalise(text)}]")
+        return Poly.sym(f"[{canon(text)}]")
     return out
 
 
@@ -180,9 +203,7 @@ class _Parser:
         return out
 
     def _span(self, start: int) -> str:
-        a = self.toks[start][2]
-        b = self.toks[self.pos - 1][3]
-        return normalise(self.text[a:b])
+        return _join([t[1] for t in self.toks[start : self.pos]])
 
     def unary(self) -> Poly:
         t = self.peek()
@@ -263,7 +284,7 @@ def try_poly(text: str, resolve: Callable[[str], Poly | None] | None = None) -> 
     try:
         return parse_poly(text, resolve)
     except (PolyError, RecursionError, ValueError):
-        return Poly.sym(f"[{normalise(text)}]")
+        return Poly.sym(f"[{canon(text)}]")
 
 
 @dataclass

@@ -83,7 +83,7 @@ def print_changes(changes: list[FileChange], out=sys.stdout) -> None:  # type: i
             print(ch.diff, end="" if ch.diff.endswith("\n") else "\n", file=out)
 
 
-def ask(changes: list[FileChange], prompt: Callable[[str], str] = input) -> set[str]:
+def ask(changes: list[FileChange], prompt: Callable[[str], str] | None = None) -> set[str]:
     """Per file: y (yes), n (no), a (this and all the rest), q (no to this and the rest)."""
     approved: set[str] = set()
     all_rest = False
@@ -95,7 +95,7 @@ def ask(changes: list[FileChange], prompt: Callable[[str], str] = input) -> set[
             continue
         while True:
             try:
-                answer = prompt(f"{_LABEL[ch.action]} {ch.path}? [y/n/a/q] ").strip().lower()
+                answer = (prompt or input)(f"{_LABEL[ch.action]} {ch.path}? [y/n/a/q] ").strip().lower()
             except EOFError:
                 answer = "q"
             if answer in ("y", "yes"):
