@@ -480,6 +480,10 @@ class _Parser:
         return ("call", fname.text, tuple(args))
 
 
+# Cells that say "no value" (N/A would otherwise parse as N / A).
+_NO_VALUE = frozenset({"n/a", "na", "-", "--", "—", "–", "?", "tbd", "todo", "none", "unknown", "varies"})
+
+
 @lru_cache(maxsize=4096)
 def parse_expr(text: str) -> Expr:
     """Parse a spec cell into an ``Expr``; raises ExprError naming the offending token."""
@@ -488,6 +492,8 @@ def parse_expr(text: str) -> Expr:
     if len(text) > 2000:
         raise ExprError("size expression too long (over 2000 characters)")
     cleaned = _clean(text)
+    if cleaned.lower().rstrip(".") in _NO_VALUE:
+        raise ExprError(f"no size given ('{text.strip()}'): enter a page count such as 2 or 2*Wt")
     toks = _strip_prose(_tokenise(cleaned, text), cleaned)
     node = _Parser(toks, text).parse()
     return Expr(text=_render(node), symbols=frozenset(_symbols(node)), _node=node)

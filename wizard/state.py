@@ -12,6 +12,9 @@ line; ``SessionState.load(op_dir, recover=True)`` instead keeps the bad file as
 
 from __future__ import annotations
 
+import copy
+import json
+import math
 import re
 import shutil
 import time
@@ -41,6 +44,7 @@ _HEADER = (
     "ttnn-wizard session state for this op (profile, overrides, CB table, stage status).\n"
     "Safe to edit by hand while the wizard is not running: comments, order and extra keys are kept."
 )
+_KEEP = object()  # SessionState._cbs: "the document's own [[cbs]] is current"
 _RESERVED = frozenset({"version", "spec_path", "profile", "sample_shape", "sample_dtype", "overrides", "cbs", "stages"})
 
 
@@ -71,6 +75,7 @@ class SessionState:
                 doc.add(tomlkit.comment(line))
             doc.add("version", STATE_VERSION)
         self._doc = doc
+        self._cbs: list[dict[str, Any]] | None | object = _KEEP  # plain CB table once set (see cbs setter)
 
     # ---- files -------------------------------------------------------------------------------------------
 
@@ -106,11 +111,14 @@ class SessionState:
         """Write the state atomically (creating ``.ttnn-wizard/``); returns the path."""
         if "version" not in self._doc:
             self._doc["version"] = STATE_VERSION
-        write_atomic(self.path, tomlkit.dumps(self._doc))
+        write_atomic(self.path, self.dumps())
         return self.path
 
     def dumps(self) -> str:
-        return tomlkit.dumps(self._doc)
+        text = tomlkit.dumps(self._doc)
+        if isinstance(self._cbs, list) and self._cbs:
+            text = text.rstrip("\n") + "\n\n" + _render_cbs(self._cbs)
+        return text
 
     # ---- simple fields -----------------------------------------------------------------------------------
 
@@ -199,22 +207,30 @@ class SessionState:
     @property
     def cbs(self) -> list[dict[str, Any]] | None:
         """The whole edited CB table (dicts as ``overrides.cb_to_dict`` makes), or None when never edited."""
+        if self._cbs is not _KEEP:
+            return copy.deepcopy(self._cbs)  # type: ignore[arg-type]
         v = self._doc.get("cbs")
         return None if v is None else [dict(_plain(t)) for t in v]
 
     @cbs.setter
     def cbs(self, value: list[dict[str, Any]] | None) -> None:
+        """Replace the CB table. It is kept as plain data and written as the last block of the file by a small
+        emitter (building tomlkit tables for a 16-CB table costs tens of ms on every edit in the app)."""
+        self._doc.pop("cbs", None)
         if value is None:
-            self._doc.pop("cbs", None)
+            self._cbs = None
             return
-        rows = [{k: v for k, v in row.items() if v is not None} for row in value]  # TOML has no null
-        if rows:
-            aot = tomlkit.aot()
-            for row in rows:
-                aot.append(tomlkit.item(row))
-            self._doc["cbs"] = aot
-        else:
-            self._doc["cbs"] = tomlkit.array()
+        rows: list[dict[str, Any]] = []
+        for n, row in enumerate(value, 1):
+            if not isinstance(row, dict):
+                raise WizardError(f"CB table row {n} must be a dict, got {type(row).__name__}")
+            clean = {str(k): _plain(v) for k, v in row.items() if v is not None}  # TOML has no null
+            for k, v in clean.items():
+                _check_toml_value(v, f"CB table row {n} field '{k}'")
+            rows.append(clean)
+        self._cbs = copy.deepcopy(rows)
+        if not rows:
+            self._doc["cbs"] = tomlkit.array()  # "cbs = []": edited down to nothing (differs from None)
 
     # ---- stages ------------------------------------------------------------------------------------------
 
@@ -277,6 +293,65 @@ class SessionState:
         if key not in self._doc:
             self._doc[key] = tomlkit.table(is_super_table=super_table) if super_table else tomlkit.table()
         return self._doc[key]
+
+
+# ---- CB table emitter ---------------------------------------------------------------------------------------
+
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _check_toml_value(v: Any, where: str) -> None:
+    if isinstance(v, (str, bool, int, float)):
+        return
+    if isinstance(v, list):
+        for x in v:
+            _check_toml_value(x, where)
+        return
+    if isinstance(v, dict):
+        for x in v.values():
+            _check_toml_value(x, where)
+        return
+    raise WizardError(f"{where} must be text, a number, true/false, a list or a table, got {type(v).__name__}")
+
+
+def _toml_str(s: str) -> str:
+    # JSON's escapes (\" \\ \n \t \uXXXX for control characters) are all valid TOML basic-string escapes;
+    # TOML additionally forbids a raw DEL.
+    return json.dumps(s, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def _toml_key(k: str) -> str:
+    return k if _BARE_KEY.match(k) else _toml_str(k)
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "nan"
+        if math.isinf(v):
+            return "inf" if v > 0 else "-inf"
+        return repr(v)
+    if isinstance(v, str):
+        return _toml_str(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        if not v:
+            return "{}"
+        return "{ " + ", ".join(f"{_toml_key(str(k))} = {_toml_value(x)}" for k, x in v.items()) + " }"
+    raise TypeError(type(v))
+
+
+def _render_cbs(rows: list[dict[str, Any]]) -> str:
+    blocks = []
+    for row in rows:
+        lines = ["[[cbs]]"] + [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in row.items()]
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
 
 
 # ---- validation -----------------------------------------------------------------------------------------

@@ -95,6 +95,9 @@ def test_unknown_symbol_suggests_close_name() -> None:
         ("ceil(1, 2)", "ceil"),
         ("tiles", "'tiles'"),
         ("tile-rows", "no value before it"),
+        ("N/A", "no size given"),
+        ("—", "no size given"),
+        ("TBD", "no size given"),
     ],
 )
 def test_garbage_raises_exprerror_naming_token(cell: str, needle: str) -> None:

@@ -241,3 +241,49 @@ def test_save_is_atomic_no_temp_files_left(tmp_path: Path) -> None:
         s.set_override("n", i)
         s.save()
     assert sorted(p.name for p in s.path.parent.iterdir()) == ["state.toml"]
+
+
+def test_cb_table_text_survives_any_characters(tmp_path: Path) -> None:
+    nasty = 'a "quoted" \\ back\\slash\nnew line\ttab \x7f del \x01 ctl ünïcødé ✓ \u2028'
+    rows = [{"index": 1, "name": nasty, "raw": {nasty: nasty, "CB ID": "c_1", "x.y": ""}, "aliases": [nasty, ""],
+             "manual": [], "line": 7}]  # fmt: skip
+    s = SessionState.load(tmp_path)
+    s.cbs = rows
+    s.save()
+    assert SessionState.load(tmp_path).cbs == rows
+
+
+def test_cb_rows_must_be_toml_values(tmp_path: Path) -> None:
+    s = SessionState.load(tmp_path)
+    with pytest.raises(WizardError, match="row 1 field 'pages'"):
+        s.cbs = [{"index": 0, "pages": object()}]
+    with pytest.raises(WizardError, match="row 2"):
+        s.cbs = [{"index": 0}, "not a dict"]  # type: ignore[list-item]
+
+
+def test_unedited_cb_table_keeps_its_comments_and_edited_one_is_rewritten(tmp_path: Path) -> None:
+    s = SessionState.load(tmp_path)
+    s.cbs = CB_ROWS
+    s.section("runner")["x"] = 1
+    s.save()
+    text = s.path.read_text().replace("[[cbs]]\nindex = 16", "[[cbs]]\n# output CB, checked by hand\nindex = 16", 1)
+    s.path.write_text(text)
+    r = SessionState.load(tmp_path)
+    r.profile = "wormhole_n300"
+    r.save()
+    assert "# output CB, checked by hand" in r.path.read_text()
+    assert SessionState.load(tmp_path).cbs == CB_ROWS
+    r.cbs = CB_ROWS[:1]
+    r.save()
+    again = SessionState.load(tmp_path)
+    assert again.cbs == CB_ROWS[:1] and again.section("runner") == {"x": 1}
+    assert again.profile == "wormhole_n300"
+
+
+def test_cbs_getter_returns_a_copy(tmp_path: Path) -> None:
+    s = SessionState.load(tmp_path)
+    s.cbs = CB_ROWS
+    got = s.cbs
+    assert got is not None
+    got[0]["raw"]["CB ID"] = "changed"
+    assert s.cbs == CB_ROWS
