@@ -199,3 +199,11 @@ def test_malformed_and_unknown_tool_calls_are_reported(api: FakeAnthropic, confi
     p = ClaudeClient(config).propose(_ctx(tmp_path))
     assert [f.path for f in p.files] == ["device/ok.cpp"]
     assert len(p.malformed) == 2 and "delete_everything" in p.malformed[1]
+
+
+def test_file_cut_by_max_tokens_is_not_proposed(api: FakeAnthropic, config: ClaudeConfig, tmp_path: Path) -> None:
+    api.push(Reply(tool_calls=[_tool("device/a.cpp", "whole\n"), _tool("device/b.cpp", "half of it")],
+                   stop_reason="max_tokens"))
+    p = ClaudeClient(config).propose(_ctx(tmp_path))
+    assert p.complete and [f.path for f in p.files] == ["device/a.cpp"]
+    assert "device/b.cpp: cut off by max_tokens" in p.malformed[0]

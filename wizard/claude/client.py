@@ -266,9 +266,13 @@ class ClaudeClient:
         # Input is billed even for a cut or cancelled stream: account for what the server reported.
         proposal.cost = call_cost(proposal.usage, self.config.prices)
         self.ledger.record(proposal.usage, proposal.cost)
-        if proposal.stop_reason == "max_tokens":
-            proposal.error = (proposal.error or "") + (
-                f"the reply hit max_tokens ({self.config.max_tokens}); a proposed file may be cut: raise max_tokens")
+        if proposal.stop_reason == "max_tokens" and snapshot is not None and snapshot.content:
+            last = snapshot.content[-1]
+            # the block that hit the limit may be a half-written file: never propose it
+            if getattr(last, "type", "") == "tool_use" and proposal.files:
+                dropped = proposal.files.pop()
+                proposal.malformed.append(f"{dropped.path}: cut off by max_tokens ({self.config.max_tokens}); "
+                                          "not proposed (raise max_tokens under [claude])")
 
     @staticmethod
     def _take_tool_call(block: Any, proposal: Proposal) -> None:
