@@ -71,10 +71,19 @@ class L1Budget:
         top = ", ".join(
             f"c_{r.index} {r.name} {r.total:,} B ({r.num_pages} x {r.page_size} B)" for r in self.biggest()
         )
+        end = (self.l1_size - self.budget) + self.total  # CB region end address, from the estimated base
+        if end > self.l1_size:
+            runtime = (
+                f"tt-metal would throw 'Statically allocated circular buffers on core range [...] grow to ~{end:,} B "
+                f"which is beyond max L1 size of {self.l1_size:,} B'"
+            )
+        else:
+            runtime = (
+                "CBs fill L1 upward from the allocator base while L1 tensors grow down from the top; where they meet "
+                "tt-metal throws 'Statically allocated circular buffers ... clash with L1 buffers'"
+            )
         return (
-            f"CBs do not fit: {used}, {self.over:,} B over. Biggest: {top}. "
-            "CBs fill L1 upward from the allocator base while L1 tensors grow down from the top; when they meet, "
-            "tt-metal throws 'Statically allocated circular buffers ... clash with L1 buffers'. "
+            f"CBs do not fit: {used}, {self.over:,} B over. Biggest: {top}. {runtime}. "
             "Shrink the biggest CBs (fewer pages per block, single instead of double buffering, a smaller block of "
             "Wt), use a smaller data format, or split the row across cores."
         )

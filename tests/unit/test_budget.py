@@ -108,8 +108,18 @@ def test_does_not_fit_message_in_the_spirit_of_28835() -> None:
     msg = b.message()
     assert f"{b.over:,} B over" in msg
     assert "c_0 cb_in 1,048,576 B (512 x 2048 B)" in msg  # biggest first
-    assert "clash with L1 buffers" in msg and "Shrink" in msg
+    assert f"grow to ~{WH.l1_reserved + b.total:,} B which is beyond max L1 size of 1,499,136 B" in msg
+    assert "Shrink" in msg
     assert [r.name for r in b.biggest(2)] == ["cb_in", "cb_mid"]
+
+
+def test_over_a_pinned_budget_but_inside_l1_explains_the_clash() -> None:
+    from dataclasses import replace
+
+    small = replace(WH, l1_budget=100_000)  # user keeps room for L1-resident tensors
+    b = l1_budget([cb(0, "cb_in", "64")], small, (1, 1, 32, 32))
+    assert not b.fits and b.over == 64 * 2048 - 100_000
+    assert "clash with L1 buffers" in b.message()
 
 
 def test_bad_sample_shape_is_a_wizard_error() -> None:
