@@ -44,6 +44,7 @@ class L1Budget:
     errors: list[str] = field(default_factory=list)
     raw_total: int = 0  # plain sum of CB sizes (without alignment padding)
     profile: str = ""
+    l1_reserved: int = 0  # estimated allocator base (0: unknown, taken as l1_size - budget)
 
     @property
     def over(self) -> int:
@@ -71,7 +72,8 @@ class L1Budget:
         top = ", ".join(
             f"c_{r.index} {r.name} {r.total:,} B ({r.num_pages} x {r.page_size} B)" for r in self.biggest()
         )
-        end = (self.l1_size - self.budget) + self.total  # CB region end address, from the estimated base
+        base = self.l1_reserved or (self.l1_size - self.budget)
+        end = base + self.total  # where the static CB region would end
         if end > self.l1_size:
             runtime = (
                 f"tt-metal would throw 'Statically allocated circular buffers on core range [...] grow to ~{end:,} B "
@@ -175,6 +177,7 @@ def l1_budget(
         errors=errors,
         raw_total=raw,
         profile=profile.name,
+        l1_reserved=profile.l1_reserved,
     )
 
 
