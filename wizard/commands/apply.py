@@ -73,7 +73,8 @@ def build_plan(spec_path: str, op_dir: Path, stages: tuple[int, int], profile_na
     return plan_stages(spec, stages, profile)
 
 
-def print_changes(changes: list[FileChange], out=sys.stdout) -> None:  # type: ignore[no-untyped-def]
+def print_changes(changes: list[FileChange], out=None) -> None:  # type: ignore[no-untyped-def]
+    out = out or sys.stdout
     for ch in changes:
         note = f"  ({ch.note})" if ch.note else ""
         print(f"{_LABEL[ch.action]:>30}  {ch.path}{note}", file=out)
