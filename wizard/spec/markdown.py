@@ -56,9 +56,13 @@ class Table:
     line: int  # header line
     heading: int
 
+    _keys: list[str] | None = field(default=None, repr=False, compare=False)
+
     @property
     def keys(self) -> list[str]:
-        return [header_key(h) for h in self.header]
+        if self._keys is None:  # asked for by every extractor: normalise once
+            self._keys = [header_key(h) for h in self.header]
+        return self._keys
 
     def col(self, *names: str) -> int | None:
         """Index of the first column whose normalised header equals one of ``names``."""
@@ -156,12 +160,15 @@ class Document:
 # Text helpers shared by the extractors
 
 _DECISION = re.compile(r"\s*(?:design\s+)?decision\b|\s*alternative", re.I)
+_MARKUP = re.compile(r"[*_`\\<]")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
 def plain(text: str) -> str:
     """Markdown cell/bullet text -> plain text: no bold, no backticks, no escapes, single spaces."""
+    if not _MARKUP.search(text):  # most cells are plain: skip the substitutions
+        return " ".join(text.split())
     s = _BOLD.sub(r"\2", text)
     s = s.replace("`", "")
     s = _ESCAPE.sub(r"\1", s)
