@@ -277,8 +277,9 @@ _TOKEN_RE = re.compile(
     + r""")(?![A-Za-z0-9_]))
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>//|[-+*/%(),])
+  | (?P<other>.)
     """,
-    re.VERBOSE,
+    re.VERBOSE | re.DOTALL,
 )
 
 # Names that are size symbols even though they look like plain words (see _looks_like_prose).
@@ -303,18 +304,14 @@ def _clean(text: str) -> str:
     return s.strip()
 
 
-def _tokenise(s: str, original: str) -> list[_Tok]:
+def _tokenise(s: str) -> list[_Tok]:
+    """Every character becomes part of a token; characters outside the language are "other" tokens, allowed
+    only inside a note that ``_strip_prose`` drops ("64 (= 2×32 sticks)")."""
     toks: list[_Tok] = []
-    pos = 0
-    while pos < len(s):
-        m = _TOKEN_RE.match(s, pos)
-        if not m:
-            bad = s[pos]
-            raise ExprError(f"unexpected character {bad!r} at position {pos + 1} in '{original.strip()}'")
+    for m in _TOKEN_RE.finditer(s):
         kind = m.lastgroup or ""
         if kind != "ws":
-            toks.append(_Tok(kind, m.group(), pos))
-        pos = m.end()
+            toks.append(_Tok(kind, m.group(), m.start()))
     return toks
 
 
@@ -348,6 +345,8 @@ def _strip_prose(toks: list[_Tok], s: str) -> list[_Tok]:
     while i < len(toks):
         t = toks[i]
         prev = out[-1] if out else None
+        if t.kind == "other":
+            raise ExprError(f"unexpected character {t.text!r} at position {t.pos + 1} in '{s}'")
         if t.kind == "unit":
             if _is_operand_end(prev):
                 i += 1  # "2 tiles", "Wt tile-rows": the unit says what is counted, not how many
@@ -494,7 +493,7 @@ def parse_expr(text: str) -> Expr:
     cleaned = _clean(text)
     if cleaned.lower().rstrip(".") in _NO_VALUE:
         raise ExprError(f"no size given ('{text.strip()}'): enter a page count such as 2 or 2*Wt")
-    toks = _strip_prose(_tokenise(cleaned, text), cleaned)
+    toks = _strip_prose(_tokenise(cleaned), cleaned)
     node = _Parser(toks, text).parse()
     return Expr(text=_render(node), symbols=frozenset(_symbols(node)), _node=node)
 

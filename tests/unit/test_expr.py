@@ -50,6 +50,10 @@ ENV = sample_env((1, 1, 32, 64))  # Ht=1, Wt=2, stick 128 B
         ("2 x Wt", "2*Wt", 4),
         ("**2** tiles", "2", 2),
         ("W // 32 + W % 32", "W//32+W%32", 2),
+        ("64 (= 2×32 sticks)", "64", 64),
+        ("`stick_size` pages", "stick_size", 128),
+        ("2*Wt tiles (double buffer: reader fills one row while compute drains the other)", "2*Wt", 4),
+        ("Wt (one tile-row; see §4)", "Wt", 2),
     ],
 )
 def test_real_spec_cells(cell: str, text: str, value: int) -> None:
