@@ -246,3 +246,17 @@ def test_real_subprocess_never_prints_the_key(api: FakeAnthropic, env: dict[str,
     assert KEY not in proc.stdout + proc.stderr
     assert not (op_dir.parent / "escape.cpp").exists()
     assert KEY not in _all_text_under(op_dir)
+
+
+def test_a_patch_applies_once(api: FakeAnthropic, env: dict[str, str], op_dir: Path,
+                              capsys: pytest.CaptureFixture[str]) -> None:
+    reader = (op_dir / READER).read_text()
+    api.push(Reply(tool_calls=[("propose_file_change", {"path": READER, "new_content": reader + "// y\n", "reason": ""})]))
+    assert main(["delegate", "--op-dir", str(op_dir), "--stage", "6", "--task", "fix"]) == 0
+    patch = next((op_dir / ".ttnn-wizard" / "proposals").glob("*.patch"))
+    args = ["delegate", "--op-dir", str(op_dir), "--stage", "6", "--task", "fix", "--yes-to", str(patch)]
+    assert main(args) == 0
+    capsys.readouterr()
+    assert main(args) == 2
+    assert "already applied" in capsys.readouterr().err
+    assert (op_dir / READER).read_text() == reader + "// y\n"

@@ -324,6 +324,9 @@ def apply_reviewed_patch(op_dir: Path, patch_file: Path, claude_section: Mutable
     if not recorded or not recorded_side:
         raise WizardError("no record of this proposal in the op's session state; refusing to apply it",
                           path=str(patch_file))
+    applied_at = claude_section.get(f"applied.{patch_path.name}")
+    if applied_at:
+        raise WizardError(f"this proposal was already applied ({applied_at})", path=str(patch_file))
     patch = patch_path.read_text(encoding="utf-8")
     if sha256_text(patch) != recorded:
         raise WizardError("the patch was changed after it was written (sha256 differs); refusing to apply it. "

@@ -85,6 +85,10 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config()
     ledger = CostLedger(section)
+    if not args.dry_run:  # say why at once, before any work, when Claude cannot be used
+        ok, reason = availability(config, spent_usd=ledger.spent_usd)
+        if not ok:
+            raise WizardError(f"Claude is unavailable: {reason}")
     ctx = build_task_context(op_dir, args.stage, args.task, args.spec, state)
     estimate = ctx.estimate_tokens()
     _out(f"context: {ctx.task.kind.value} for stage {args.stage}: {ctx.chars:,} characters, "
@@ -110,9 +114,6 @@ def run(args: argparse.Namespace) -> int:
         _out("dry run: nothing was sent" + ("" if ok else f" (and Claude is unavailable: {reason})"))
         return 0
 
-    ok, reason = availability(config, spent_usd=ledger.spent_usd)
-    if not ok:
-        raise WizardError(f"Claude is unavailable: {reason}")
     return _delegate(op_dir, ctx, config, ledger, state, section, format_usage)
 
 
