@@ -95,3 +95,60 @@ def sshd(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sshd]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+# ---- runner fixtures ---------------------------------------------------------------------------------------
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+RUNNER_OP_REL = "ttnn/cpp/ttnn/operations/demo/runner_op"
+
+
+@dataclass
+class RunnerCheckout:
+    root: Path  # a fake tt-metal checkout (build_metal.sh records its calls)
+    op_dir: Path
+    smi_log: Path  # every fake tt-smi call, one line each
+    lock_dir: Path
+    profile: object
+
+    def smi_calls(self) -> list[str]:
+        return self.smi_log.read_text().splitlines() if self.smi_log.exists() else []
+
+    def build_calls(self) -> list[str]:
+        p = self.root / "build_calls.txt"
+        return p.read_text().splitlines() if p.exists() else []
+
+    def implement_stage4(self) -> None:
+        dev = self.op_dir / "device" / "runner_op_device_operation.cpp"
+        dev.write_text(dev.read_text().replace("STAGE4: not implemented", "STAGE4: select_program_factory"))
+
+
+def make_checkout(base: Path) -> tuple[Path, Path]:
+    root = base / "tt-metal"
+    op_dir = root / RUNNER_OP_REL
+    shutil.copytree(FIXTURES / "runner_op", op_dir, ignore=shutil.ignore_patterns("conftest.py", "__pycache__"))
+    (root / "tt_metal").mkdir()
+    build = root / "build_metal.sh"
+    build.write_text('#!/bin/sh\necho "build $*" >> build_calls.txt\necho "[100%] Built target ttnn"\n')
+    build.chmod(0o755)
+    return root, op_dir
+
+
+@pytest.fixture
+def runner_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RunnerCheckout:
+    import dataclasses
+
+    from wizard.profiles import load_profile
+
+    root, op_dir = make_checkout(tmp_path)
+    smi = str(FIXTURES / "bin" / "tt-smi")
+    profile = dataclasses.replace(
+        load_profile("wormhole_n150"), list_cmd=[smi, "-ls"], reset_cmd=[smi, "-r", "{device_id}"],
+        build_cmd=["./build_metal.sh", "-b", "Debug"], stage_timeout=60.0,
+    )
+    smi_log = tmp_path / "tt-smi.log"
+    monkeypatch.setenv("FAKE_TT_SMI_LOG", str(smi_log))
+    monkeypatch.delenv("FAKE_TT_SMI_NO_DRIVER", raising=False)
+    lock_dir = tmp_path / "locks"
+    lock_dir.mkdir()
+    return RunnerCheckout(root, op_dir, smi_log, lock_dir, profile)

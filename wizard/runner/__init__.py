@@ -253,7 +253,10 @@ class Runner:
             if self._stop.is_set():
                 result.status = RunStatus.STOPPED
                 return None
-            return self._box.start_agent(f"{op_remote}/{AGENT_REL}/agent.py", json.dumps(cfg))
+            # the checkout's venv runs the agent too when it exists (its pytest is the one that matters)
+            venv_py = f"{cfg['cwd'].rstrip('/')}/python_env/bin/python"
+            python = venv_py if self._box.run(["test", "-x", venv_py])[0] == 0 else "python3"
+            return self._box.start_agent(f"{op_remote}/{AGENT_REL}/agent.py", json.dumps(cfg), python=python)
         except RemoteError as exc:
             self._drop_box()
             result.status = RunStatus.CONNECTION_LOST

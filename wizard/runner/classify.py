@@ -132,7 +132,8 @@ def classify_failure(message: str, text: str, *, log: str = "") -> Failure:
         return Failure(FailureKind.COMPILE_ERROR, _first_line(message or text), NEXT_STEP[FailureKind.COMPILE_ERROR],
                        *_py_location(text))
     if _COLLECT.search(blob) and not _TT_FATAL.search(blob) and "RuntimeError" not in blob:
-        return Failure(FailureKind.COLLECTION_ERROR, _first_line(message or text),
+        err = re.search(r"^E?\s*((?:\w+\.)*\w*Error: .+|fixture '\w+' not found)$", text, re.MULTILINE)
+        return Failure(FailureKind.COLLECTION_ERROR, err.group(1).strip()[:200] if err else _first_line(message or text),
                        NEXT_STEP[FailureKind.COLLECTION_ERROR], *_py_location(text))
     # A failed assert is about the pass condition even when it quotes a TT_THROW/TT_FATAL text.
     is_assert = (message or "").lstrip().startswith(("AssertionError", "assert ", "Failed:")) or \

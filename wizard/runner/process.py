@@ -194,11 +194,18 @@ def start_local(
 
     from plumbum import local
 
-    full = [*(("env", *[a for name in unset for a in ("-u", name)]) if unset else ()), *argv]
+    # plumbum's local.env is a copy of os.environ taken at import: hand it today's environment, and unset
+    # what has been removed since (else a variable deleted after import would come back to life).
+    current = dict(os.environ)
+    removed = set(local.env.keys()) - set(current)
+    drop = sorted(set(unset) | removed)
+    if env:
+        current.update(env)
+    full = [*(("env", *[a for name in drop for a in ("-u", name)]) if drop else ()), *argv]
     cmd = local[full[0]][list(full[1:])]
     proc = cmd.popen(
         cwd=str(cwd) if cwd is not None else None,
-        env=env,
+        env={k: v for k, v in current.items() if k not in set(unset)},
         new_session=True,
         stdin=subprocess.DEVNULL,
     )
