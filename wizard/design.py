@@ -1113,8 +1113,9 @@ def _pages_per_unit(kind: PageKind, unit: str, mode: str, narrow: bool) -> str:
 def _build_passthrough(
     cin: CBDesign, cout: CBDesign, primary: TensorDesign, output: OutputDesign, work: WorkDesign
 ) -> PassthroughDesign:
-    in_mode = "tiles" if primary.layout == "TILE" else "rows"
-    out_mode = "tiles" if output.layout == "TILE" else "rows"
+    # tiles: TILE tensor, a unit is tile pages; rows: a tile-row of row-major sticks; sticks: one stick per unit.
+    in_mode = "tiles" if primary.layout == "TILE" else ("rows" if work.unit == "tile_row" else "sticks")
+    out_mode = "tiles" if output.layout == "TILE" else ("rows" if work.unit == "tile_row" else "sticks")
     narrow = output.shape_kind != "same"
     in_pages = _pages_per_unit(cin.page_kind, work.unit, in_mode, False)
     out_pages = _pages_per_unit(cout.page_kind, work.unit, out_mode, narrow)
@@ -1191,6 +1192,9 @@ def _host_vars_for(
         add("src_page_size", "const uint32_t", "input_tile_size", "input page = one tile")
         add("in_l1_stride", "const uint32_t", f"cb_{cin.base}_page_size", "L1 bytes between consecutive tiles")
         add("in_read_bytes", "const uint32_t", f"std::min(input_tile_size, cb_{cin.base}_page_size)")
+    elif pt.in_mode == "sticks":
+        add("src_page_size", "const uint32_t", "input_stick_size_aligned", "input page = one row (stick)")
+        add("in_read_bytes", "const uint32_t", f"std::min(input_stick_size, cb_{cin.base}_page_size)", "one stick per unit")
     else:
         add("src_page_size", "const uint32_t", "input_stick_size_aligned", "input page = one row (stick)")
         add(
@@ -1204,6 +1208,9 @@ def _host_vars_for(
         add("dst_page_size", "const uint32_t", "output_tile_size", "output page = one tile")
         add("out_l1_stride", "const uint32_t", f"cb_{cout.base}_page_size")
         add("out_write_bytes", "const uint32_t", f"std::min(output_tile_size, cb_{cout.base}_page_size)")
+    elif pt.out_mode == "sticks":
+        add("dst_page_size", "const uint32_t", "output_stick_size_aligned", "output page = one row (stick)")
+        add("out_write_bytes", "const uint32_t", f"std::min(output_stick_size, cb_{cout.base}_page_size)", "one stick per unit")
     else:
         add("dst_page_size", "const uint32_t", "output_stick_size_aligned", "output page = one row (stick)")
         add("out_l1_stride", "const uint32_t", f"cb_{cout.base}_page_size * out_pages_per_unit / rows_per_unit")
@@ -1229,9 +1236,10 @@ def _build_kernels(
     r_ct = [(f"cb_{cin.base}", cin.var, f"c_{cin.index}: passthrough input")]
     r_once = [c for c in once if c.producer is Role.READER]
     r_ct += [(f"cb_{c.base}", c.var, f"c_{c.index}: one page, once") for c in r_once]
+    r_ct += [("in_pages_per_unit", "in_pages_per_unit", "pages pushed per unit")]
+    if pt.in_mode != "sticks":
+        r_ct += [("in_l1_stride", "in_l1_stride", "L1 bytes between rows/pages")]
     r_ct += [
-        ("in_pages_per_unit", "in_pages_per_unit", "pages pushed per unit"),
-        ("in_l1_stride", "in_l1_stride", "L1 bytes between rows/pages"),
         ("in_read_bytes", "in_read_bytes", "bytes read per row/page"),
         ("src_page_size", "src_page_size", "input page size"),
     ]
@@ -1298,9 +1306,10 @@ def _build_kernels(
     w_once = [c for c in once if c.consumer is Role.WRITER]
     w_ct = [(f"cb_{cout.base}", cout.var, f"c_{cout.index}: passthrough output")]
     w_ct += [(f"cb_{c.base}", c.var, f"c_{c.index}: one page popped once") for c in w_once]
+    w_ct += [("out_pages_per_unit", "out_pages_per_unit", "pages popped per unit")]
+    if pt.out_mode != "sticks":
+        w_ct += [("out_l1_stride", "out_l1_stride", "L1 bytes between rows/pages")]
     w_ct += [
-        ("out_pages_per_unit", "out_pages_per_unit", "pages popped per unit"),
-        ("out_l1_stride", "out_l1_stride", "L1 bytes between rows/pages"),
         ("out_write_bytes", "out_write_bytes", "bytes written per row/page"),
         ("dst_page_size", "dst_page_size", "output page size"),
     ]

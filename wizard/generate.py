@@ -116,7 +116,7 @@ def _stage5(d: OpDesign, ctx: RenderContext) -> list[PlannedFile]:
 
 @register_stage(6)
 def _stage6(d: OpDesign, ctx: RenderContext) -> list[PlannedFile]:
-    from wizard.handoff import STUB_TEXT
+    from wizard.handoff import render_handoff
 
     op = d.op_name
     files = [_file(f"device/{op}_program_factory.cpp", "stage5/device/program_factory.cpp.j2", d, ctx, 6, stage=6)]
@@ -130,9 +130,7 @@ def _stage6(d: OpDesign, ctx: RenderContext) -> list[PlannedFile]:
     files.append(
         _file("test_dev/test_stage6_kernel_compilation.py", "stage6/test_dev/test_stage6_kernel_compilation.py.j2", d, ctx, 6)
     )
-    files.append(
-        _file("stage7_handoff.md", "stage6/stage7_handoff.md.j2", d, ctx, 6, spec_name=ctx.spec_name, roles=Role, stub_text=STUB_TEXT)
-    )
+    files.append(PlannedFile("stage7_handoff.md", render_handoff(d, spec_name=ctx.spec_name, year=ctx.year), 6, "md"))
     return files
 
 

@@ -108,6 +108,10 @@ def test_image_rotate_design() -> None:
     assert (d.work.unit, d.work.total_units_cpp) == ("stick", "NC * H")
     pt = d.passthrough
     assert (pt.in_cb, pt.out_cb, pt.ratio, pt.copy_tiles) == (1, 5, "1-to-1", False)
+    assert (pt.in_mode, pt.out_mode) == ("sticks", "sticks")
+    assert [a.name for a in d.kernel(Role.READER).ct_args] == [
+        "cb_input", "cb_scalar", "in_pages_per_unit", "in_read_bytes", "src_page_size"
+    ]
     assert all(c.page_kind is PageKind.BYTES and c.num_pages_cpp == "1" for c in d.cbs)
     assert d.cb(1).page_size_cpp == "4 * input_stick_size_aligned * 2"
     assert d.cb(5).page_size_cpp == "tt::constants::FACE_WIDTH * element_size * Wt * 2"  # out_ntiles_c -> Wt

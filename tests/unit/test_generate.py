@@ -173,6 +173,15 @@ def test_stage6_declared_names_used(stem: str) -> None:
 
 
 @pytest.mark.parametrize("stem", STEMS)
+def test_kernel_locals_are_used(stem: str) -> None:
+    """Kernels are JIT-compiled with warnings on: every argument a kernel declares is also used."""
+    for f in plan_of(stem).files:
+        if f.path.startswith("device/kernels/"):
+            for name in re.findall(r"^\s*(?:constexpr|const) (?:uint32_t|auto) (\w+) =", f.text, re.M):
+                assert len(re.findall(rf"\b{name}\b", f.text)) > 1, f"{f.path}: {name} unused"
+
+
+@pytest.mark.parametrize("stem", STEMS)
 def test_checks_pass_on_generated_code(stem: str) -> None:
     checks = pytest.importorskip("wizard.checks")
     for stages in ((4, 5), (4, 6)):

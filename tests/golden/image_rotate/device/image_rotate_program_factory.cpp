@@ -1,0 +1,226 @@
+// SPDX-FileCopyrightText: © 2026 Tenstorrent AI ULC
+//
+// SPDX-License-Identifier: Apache-2.0
+
+// Program factory for image_rotate (Stage 6: CBs, work split, stub kernels and runtime args).
+// Structure modelled on ttnn/cpp/ttnn/operations/reduction/variance_w_rm/device/variance_w_rm_program_factory.cpp
+// (create_cb per CB, TensorAccessorArgs) and the multi-core runtime-arg loop of
+// ttnn/cpp/ttnn/operations/full/device/full_program_factory.cpp.
+
+#include "image_rotate_program_factory.hpp"
+
+#include <algorithm>
+#include <tt-metalium/constants.hpp>
+#include <tt-metalium/host_api.hpp>
+#include <tt-metalium/math.hpp>
+#include <tt-metalium/tensor_accessor_args.hpp>
+#include <tt-metalium/work_split.hpp>
+
+#include "ttnn/operations/cb_utils.hpp"
+
+namespace ttnn::operations::pool::image_rotate::program {
+
+using namespace tt;
+using namespace tt::tt_metal;
+
+ImageRotateProgramFactory::cached_program_t ImageRotateProgramFactory::create(
+    [[maybe_unused]] const ImageRotateParams& operation_attributes,
+    const ImageRotateInputs& tensor_args,
+    Tensor& tensor_return_value) {
+    // ---- Tensors and their metadata (padded shapes: pages of the buffers follow the padded shape) ----------------
+    const auto& input = tensor_args.input;
+    const auto& output = tensor_return_value;
+    auto* src_buffer = input.buffer();
+    auto* dst_buffer = output.buffer();
+    const tt::DataFormat input_data_format = tt::tt_metal::datatype_to_dataformat_converter(input.dtype());
+    const tt::DataFormat output_data_format = tt::tt_metal::datatype_to_dataformat_converter(output.dtype());
+    const uint32_t element_size = input.element_size();
+    // row width (elements): one stick / page of a row-major tensor
+    const uint32_t W = input.padded_shape()[-1];
+    const uint32_t H = input.padded_shape()[-2];
+    // tiles per tile-row
+    const uint32_t Wt = tt::div_up(W, tt::constants::TILE_WIDTH);
+    // all leading (batch) dims folded together
+    const uint32_t NC = static_cast<uint32_t>(input.physical_volume() / (static_cast<uint64_t>(H) * W));
+    // bytes of one input row
+    const uint32_t input_stick_size = W * input.element_size();
+    // input page size (row-major): NEVER hard-code the alignment
+    const uint32_t input_stick_size_aligned = tt::round_up(input_stick_size, src_buffer->alignment());
+    const uint32_t out_W = output.padded_shape()[-1];
+    // bytes of one output row
+    const uint32_t output_stick_size = out_W * output.element_size();
+    // output page size (row-major)
+    const uint32_t output_stick_size_aligned = tt::round_up(output_stick_size, dst_buffer->alignment());
+
+    tt::tt_metal::Program program{};
+
+    // ---- Work split ------------------------------------------------------------------------------------------------
+    // Unit: one stick. Batch-aware total: NC * H.
+    // the spec's total 'N*H*W'; the factory computes it as NC * H
+    // work units (sticks) over the whole batch
+    const uint32_t num_units = NC * H;
+    // split_work_to_cores gives group 1 one unit more than group 2 when the units do not divide evenly.
+    const auto grid = input.device()->compute_with_storage_grid_size();
+    const uint32_t num_cores_y = grid.y;
+    const auto [num_cores, all_cores, core_group_1, core_group_2, units_per_core_group_1, units_per_core_group_2] =
+        tt::tt_metal::split_work_to_cores(grid, num_units);
+
+    // ---- Circular buffers: one block per CB of the spec's table -----------------------------------------------------
+
+    // c_1 cb_input: 4 corner input sticks (reader -> compute, lifetime block)
+    // Pages: bytes; spec size: 4*input_stick_nbytes*2; one page of that many bytes.
+    // Stub: the reader pushes 1 page(s) per unit; compute pops them.
+    constexpr uint32_t cb_input_idx = tt::CBIndex::c_1;
+    const uint32_t cb_input_page_size = 4 * input_stick_size_aligned * 2;
+    const uint32_t cb_input_num_pages = 1;
+    tt::tt_metal::create_cb(
+        cb_input_idx, program, all_cores, cb_input_page_size, cb_input_num_pages, input_data_format);
+
+    // c_3 cb_scalar: Bilinear weights (reader -> compute, lifetime block)
+    // Pages: bytes; spec size: TILE_HW*element_size*2; one page of that many bytes.
+    // Stub: one page pushed once by the reader, popped once by the compute.
+    constexpr uint32_t cb_scalar_idx = tt::CBIndex::c_3;
+    const uint32_t cb_scalar_page_size = tt::constants::TILE_HW * element_size * 2;
+    const uint32_t cb_scalar_num_pages = 1;
+    tt::tt_metal::create_cb(
+        cb_scalar_idx, program, all_cores, cb_scalar_page_size, cb_scalar_num_pages, input_data_format);
+
+    // c_5 cb_output: Output sticks (compute -> writer, lifetime block)
+    // Pages: bytes; spec size: FACE_WIDTH*element_size*out_ntiles_c*2; one page of that many bytes.
+    // Stub: compute pushes 1 page(s) per unit; the writer pops them.
+    constexpr uint32_t cb_output_idx = tt::CBIndex::c_5;
+    const uint32_t cb_output_page_size = tt::constants::FACE_WIDTH * element_size * Wt * 2;
+    const uint32_t cb_output_num_pages = 1;
+    tt::tt_metal::create_cb(
+        cb_output_idx, program, all_cores, cb_output_page_size, cb_output_num_pages, output_data_format);
+
+    // ---- Stub-kernel parameters (per work unit) ---------------------------------------------------------------------
+    const uint32_t src_addr = src_buffer->address();
+    const uint32_t dst_addr = dst_buffer->address();
+    // pages the reader pushes (and compute pops) per unit
+    const uint32_t in_pages_per_unit = 1;
+    // pages compute pushes (and the writer pops) per unit
+    const uint32_t out_pages_per_unit = 1;
+    // input page = one row (stick)
+    const uint32_t src_page_size = input_stick_size_aligned;
+    // one stick per unit
+    const uint32_t in_read_bytes = std::min(input_stick_size, cb_input_page_size);
+    // output page = one row (stick)
+    const uint32_t dst_page_size = output_stick_size_aligned;
+    // one stick per unit
+    const uint32_t out_write_bytes = std::min(output_stick_size, cb_output_page_size);
+
+    TT_FATAL(
+        cb_input_num_pages >= in_pages_per_unit,
+        "image_rotate: c_1 (cb_input) holds {} pages but one work unit needs {}",
+        cb_input_num_pages,
+        in_pages_per_unit);
+    TT_FATAL(
+        cb_output_num_pages >= out_pages_per_unit,
+        "image_rotate: c_5 (cb_output) holds {} pages but one work unit needs {}",
+        cb_output_num_pages,
+        out_pages_per_unit);
+
+    // ---- Reader: RISCV_1 (NCRISC) on NOC 0 (ReaderDataMovementConfig) ----------------------------------------------
+    // Compile-time args: 0 cb_input, 1 cb_scalar, 2 in_pages_per_unit, 3 in_read_bytes, 4 src_page_size, then
+    // TensorAccessorArgs(input).
+    std::vector<uint32_t> reader_compile_time_args = {
+        cb_input_idx,       // 0: cb_input
+        cb_scalar_idx,      // 1: cb_scalar
+        in_pages_per_unit,  // 2: in_pages_per_unit
+        in_read_bytes,      // 3: in_read_bytes
+        src_page_size,      // 4: src_page_size
+    };
+    tt::tt_metal::TensorAccessorArgs(*src_buffer).append_to(reader_compile_time_args);
+    const tt::tt_metal::KernelHandle reader_kernel_id = tt::tt_metal::CreateKernel(
+        program,
+        "ttnn/cpp/ttnn/operations/pool/image_rotate/device/kernels/dataflow/reader_image_rotate.cpp",
+        all_cores,
+        tt::tt_metal::ReaderDataMovementConfig(reader_compile_time_args));
+
+    // ---- Compute: TRISC 0-2 (unpack, math, pack) --------------------------------------------------------------------
+    // The unit count differs between the two core groups; it is a runtime arg (one kernel over all cores, no
+    // per-group compile variants), so only the per-shape values below are baked into the binary.
+    // Compile-time args: 0 cb_input, 1 cb_output, 2 cb_scalar, 3 in_pages_per_unit, 4 out_pages_per_unit.
+    const std::vector<uint32_t> compute_compile_time_args = {
+        cb_input_idx,        // 0: cb_input
+        cb_output_idx,       // 1: cb_output
+        cb_scalar_idx,       // 2: cb_scalar
+        in_pages_per_unit,   // 3: in_pages_per_unit
+        out_pages_per_unit,  // 4: out_pages_per_unit
+    };
+    const tt::tt_metal::KernelHandle compute_kernel_id = tt::tt_metal::CreateKernel(
+        program,
+        "ttnn/cpp/ttnn/operations/pool/image_rotate/device/kernels/compute/image_rotate_compute.cpp",
+        all_cores,
+        tt::tt_metal::ComputeConfig{.math_fidelity = MathFidelity::HiFi4, .compile_args = compute_compile_time_args});
+
+    // ---- Writer: RISCV_0 (BRISC) on NOC 1 (WriterDataMovementConfig) -----------------------------------------------
+    // Compile-time args: 0 cb_output, 1 out_pages_per_unit, 2 out_write_bytes, 3 dst_page_size, then
+    // TensorAccessorArgs(output).
+    std::vector<uint32_t> writer_compile_time_args = {
+        cb_output_idx,       // 0: cb_output
+        out_pages_per_unit,  // 1: out_pages_per_unit
+        out_write_bytes,     // 2: out_write_bytes
+        dst_page_size,       // 3: dst_page_size
+    };
+    tt::tt_metal::TensorAccessorArgs(*dst_buffer).append_to(writer_compile_time_args);
+    const tt::tt_metal::KernelHandle writer_kernel_id = tt::tt_metal::CreateKernel(
+        program,
+        "ttnn/cpp/ttnn/operations/pool/image_rotate/device/kernels/dataflow/writer_image_rotate.cpp",
+        all_cores,
+        tt::tt_metal::WriterDataMovementConfig(writer_compile_time_args));
+
+    // ---- Runtime args: every core in the kernels' range, in the order split_work_to_cores assigned the work ------
+    // reader: 0 src_addr, 1 num_units, 2 start_id
+    // compute: 0 num_units
+    // writer: 0 dst_addr, 1 num_units, 2 start_id
+    std::vector<CoreCoord> cores;
+    cores.reserve(num_cores);
+    for (uint32_t i = 0, start_id = 0; i < num_cores; ++i) {
+        const CoreCoord core = {i / num_cores_y, i % num_cores_y};
+        uint32_t units_per_core = 0;
+        if (core_group_1.contains(core)) {
+            units_per_core = units_per_core_group_1;
+        } else if (core_group_2.contains(core)) {
+            units_per_core = units_per_core_group_2;
+        } else {
+            TT_THROW("image_rotate: core {} is in neither work group", core.str());
+        }
+        tt::tt_metal::SetRuntimeArgs(program, reader_kernel_id, core, {src_addr, units_per_core, start_id});
+        tt::tt_metal::SetRuntimeArgs(program, compute_kernel_id, core, {units_per_core});
+        tt::tt_metal::SetRuntimeArgs(program, writer_kernel_id, core, {dst_addr, units_per_core, start_id});
+        cores.push_back(core);
+        start_id += units_per_core;
+    }
+
+    return {
+        std::move(program),
+        ImageRotateSharedVariables{
+            .reader_kernel_id = reader_kernel_id,
+            .compute_kernel_id = compute_kernel_id,
+            .writer_kernel_id = writer_kernel_id,
+            .all_cores = all_cores,
+            .cores = std::move(cores),
+            .num_cores = num_cores}};
+}
+
+void ImageRotateProgramFactory::override_runtime_arguments(
+    cached_program_t& cached_program,
+    [[maybe_unused]] const ImageRotateParams& operation_attributes,
+    const ImageRotateInputs& tensor_args,
+    Tensor& tensor_return_value) {
+    // A cached program is reused for new tensors of the same shape: patch every buffer address on every core.
+    auto& program = cached_program.program;
+    const auto& shared = cached_program.shared_variables;
+    const uint32_t src_addr = tensor_args.input.buffer()->address();
+    const uint32_t dst_addr = tensor_return_value.buffer()->address();
+    for (const auto& core : shared.cores) {
+        auto& reader_args = tt::tt_metal::GetRuntimeArgs(program, shared.reader_kernel_id, core);
+        reader_args[0] = src_addr;
+        auto& writer_args = tt::tt_metal::GetRuntimeArgs(program, shared.writer_kernel_id, core);
+        writer_args[0] = dst_addr;
+    }
+}
+
+}  // namespace ttnn::operations::pool::image_rotate::program

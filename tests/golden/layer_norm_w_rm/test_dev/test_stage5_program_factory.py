@@ -1,0 +1,69 @@
+# SPDX-FileCopyrightText: © 2026 Tenstorrent AI ULC
+#
+# SPDX-License-Identifier: Apache-2.0
+"""Stage 5 (program factory) for layer_norm_w_rm: CBs and the work split are created, then the factory stops with
+"Kernel creation not yet implemented".
+
+Pass condition (factory-builder): RuntimeError containing "kernel" and not "circular", for a one-tile input and a
+larger one. Uses the `device` fixture from tt-metal's conftest.py.
+"""
+
+import pytest
+import torch
+import ttnn
+
+DTYPE = ttnn.bfloat16
+TORCH_DTYPE = torch.bfloat16
+LAYOUT = ttnn.ROW_MAJOR_LAYOUT
+
+
+def _to_device(torch_tensor, device, layout=LAYOUT):
+    return ttnn.from_torch(torch_tensor, dtype=DTYPE, layout=layout, device=device, memory_config=ttnn.DRAM_MEMORY_CONFIG)
+
+
+def _inputs(shape, device):
+    """The op's tensor arguments for an input of `shape` (secondary tensors span the last dim)."""
+    torch.manual_seed(0)
+    tensors = [_to_device(torch.randn(shape, dtype=TORCH_DTYPE), device)]
+    # gamma: [1, ..., 1, W]
+    tensors.append(
+        _to_device(
+            torch.randn((1,) * (len(shape) - 1) + (shape[-1],), dtype=TORCH_DTYPE),
+            device,
+            layout=ttnn.ROW_MAJOR_LAYOUT,
+        )
+    )
+    # beta: [1, ..., 1, W]
+    tensors.append(
+        _to_device(
+            torch.randn((1,) * (len(shape) - 1) + (shape[-1],), dtype=TORCH_DTYPE),
+            device,
+            layout=ttnn.ROW_MAJOR_LAYOUT,
+        )
+    )
+    return tensors
+
+
+# Valid values for the op's parameters.
+PARAMS = {}
+
+
+def _call(shape, device):
+    return ttnn.layer_norm_w_rm(*_inputs(shape, device), **PARAMS)
+
+
+def _expect_kernel_error(shape, device):
+    with pytest.raises(RuntimeError) as exc:
+        _call(shape, device)
+    message = str(exc.value).lower()
+    assert "kernel" in message, f"expected the factory to stop at kernel creation, got: {exc.value}"
+    assert "circular" not in message, f"circular buffer creation failed: {exc.value}"
+
+
+def test_program_factory_creates_cbs(device):
+    _expect_kernel_error((1, 1, 32, 32), device)
+
+
+def test_work_distribution(device):
+    # More work units than fit on one core's worth of a single tile: exercises the work split.
+    _expect_kernel_error((1, 32, 64, 64), device)

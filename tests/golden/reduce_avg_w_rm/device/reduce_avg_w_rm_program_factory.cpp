@@ -1,0 +1,260 @@
+// SPDX-FileCopyrightText: © 2026 Tenstorrent AI ULC
+//
+// SPDX-License-Identifier: Apache-2.0
+
+// Program factory for reduce_avg_w_rm (Stage 6: CBs, work split, stub kernels and runtime args).
+// Structure modelled on ttnn/cpp/ttnn/operations/reduction/variance_w_rm/device/variance_w_rm_program_factory.cpp
+// (create_cb per CB, TensorAccessorArgs) and the multi-core runtime-arg loop of
+// ttnn/cpp/ttnn/operations/full/device/full_program_factory.cpp.
+
+#include "reduce_avg_w_rm_program_factory.hpp"
+
+#include <algorithm>
+#include <tt-metalium/constants.hpp>
+#include <tt-metalium/host_api.hpp>
+#include <tt-metalium/math.hpp>
+#include <tt-metalium/tensor_accessor_args.hpp>
+#include <tt-metalium/work_split.hpp>
+
+#include "ttnn/operations/cb_utils.hpp"
+
+namespace ttnn::operations::reduction::reduce_avg_w_rm::program {
+
+using namespace tt;
+using namespace tt::tt_metal;
+
+ReduceAvgWRmProgramFactory::cached_program_t ReduceAvgWRmProgramFactory::create(
+    [[maybe_unused]] const ReduceAvgWRmParams& operation_attributes,
+    const ReduceAvgWRmInputs& tensor_args,
+    Tensor& tensor_return_value) {
+    // ---- Tensors and their metadata (padded shapes: pages of the buffers follow the padded shape) ----------------
+    const auto& input = tensor_args.input;
+    const auto& output = tensor_return_value;
+    auto* src_buffer = input.buffer();
+    auto* dst_buffer = output.buffer();
+    const tt::DataFormat input_data_format = tt::tt_metal::datatype_to_dataformat_converter(input.dtype());
+    const tt::DataFormat output_data_format = tt::tt_metal::datatype_to_dataformat_converter(output.dtype());
+    const uint32_t input_tile_size = tt::tile_size(input_data_format);
+    const uint32_t output_tile_size = tt::tile_size(output_data_format);
+    // row width (elements): one stick / page of a row-major tensor
+    const uint32_t W = input.padded_shape()[-1];
+    const uint32_t H = input.padded_shape()[-2];
+    // tiles per tile-row
+    const uint32_t Wt = tt::div_up(W, tt::constants::TILE_WIDTH);
+    // tile-rows per batch
+    const uint32_t Ht = tt::div_up(H, tt::constants::TILE_HEIGHT);
+    // all leading (batch) dims folded together
+    const uint32_t NC = static_cast<uint32_t>(input.physical_volume() / (static_cast<uint64_t>(H) * W));
+    // bytes of one input row
+    const uint32_t input_stick_size = W * input.element_size();
+    // input page size (row-major): NEVER hard-code the alignment
+    const uint32_t input_stick_size_aligned = tt::round_up(input_stick_size, src_buffer->alignment());
+    const uint32_t out_W = output.padded_shape()[-1];
+    // bytes of one output row
+    const uint32_t output_stick_size = out_W * output.element_size();
+    // output page size (row-major)
+    const uint32_t output_stick_size_aligned = tt::round_up(output_stick_size, dst_buffer->alignment());
+
+    tt::tt_metal::Program program{};
+
+    // ---- Work split ------------------------------------------------------------------------------------------------
+    // Unit: one tile-row. Batch-aware total: NC * Ht.
+    // N-to-1 passthrough: Wt page(s) in, 1 out per unit
+    // work units (tile-rows) over the whole batch
+    const uint32_t num_units = NC * Ht;
+    // split_work_to_cores gives group 1 one unit more than group 2 when the units do not divide evenly.
+    const auto grid = input.device()->compute_with_storage_grid_size();
+    const uint32_t num_cores_y = grid.y;
+    const auto [num_cores, all_cores, core_group_1, core_group_2, units_per_core_group_1, units_per_core_group_2] =
+        tt::tt_metal::split_work_to_cores(grid, num_units);
+
+    // ---- Circular buffers: one block per CB of the spec's table -----------------------------------------------------
+
+    // c_0 cb_in: Input row-major sticks (reader -> compute, lifetime block)
+    // Pages: tile; spec size: Wt.
+    // Stub: the reader pushes Wt page(s) per unit; compute pops them.
+    constexpr uint32_t cb_in_idx = tt::CBIndex::c_0;
+    const uint32_t cb_in_page_size = input_tile_size;
+    const uint32_t cb_in_num_pages = Wt;
+    tt::tt_metal::create_cb(cb_in_idx, program, all_cores, cb_in_page_size, cb_in_num_pages, input_data_format);
+
+    // c_1 cb_tilized: Tilized tiles (intermediate) (compute -> compute, lifetime block)
+    // Pages: tile; spec size: Wt.
+    // Stub: not touched (compute-internal); Stage 7 produces and consumes it.
+    constexpr uint32_t cb_tilized_idx = tt::CBIndex::c_1;
+    const uint32_t cb_tilized_page_size = input_tile_size;
+    const uint32_t cb_tilized_num_pages = Wt;
+    tt::tt_metal::create_cb(
+        cb_tilized_idx, program, all_cores, cb_tilized_page_size, cb_tilized_num_pages, input_data_format);
+
+    // c_2 cb_scaler: Scaler tile (1/W) (reader -> compute, lifetime program)
+    // Pages: tile; spec size: 1; reduce scaler: always Float16_b.
+    // Stub: one page pushed once by the reader, popped once by the compute.
+    constexpr uint32_t cb_scaler_idx = tt::CBIndex::c_2;
+    const uint32_t cb_scaler_page_size = tt::tile_size(tt::DataFormat::Float16_b);
+    const uint32_t cb_scaler_num_pages = 1;
+    tt::tt_metal::create_cb(
+        cb_scaler_idx, program, all_cores, cb_scaler_page_size, cb_scaler_num_pages, tt::DataFormat::Float16_b);
+
+    // c_3 cb_reduced: Reduced tiles (intermediate) (compute -> compute, lifetime block)
+    // Pages: tile; spec size: 1.
+    // Stub: not touched (compute-internal); Stage 7 produces and consumes it.
+    constexpr uint32_t cb_reduced_idx = tt::CBIndex::c_3;
+    const uint32_t cb_reduced_page_size = input_tile_size;
+    const uint32_t cb_reduced_num_pages = 1;
+    tt::tt_metal::create_cb(
+        cb_reduced_idx, program, all_cores, cb_reduced_page_size, cb_reduced_num_pages, input_data_format);
+
+    // c_16 cb_out: Output row-major sticks (compute -> writer, lifetime block)
+    // Pages: tile; spec size: 1.
+    // Stub: compute pushes 1 page(s) per unit; the writer pops them.
+    constexpr uint32_t cb_out_idx = tt::CBIndex::c_16;
+    const uint32_t cb_out_page_size = output_tile_size;
+    const uint32_t cb_out_num_pages = 1;
+    tt::tt_metal::create_cb(cb_out_idx, program, all_cores, cb_out_page_size, cb_out_num_pages, output_data_format);
+
+    // ---- Stub-kernel parameters (per work unit) ---------------------------------------------------------------------
+    const uint32_t src_addr = src_buffer->address();
+    const uint32_t dst_addr = dst_buffer->address();
+    // pages the reader pushes (and compute pops) per unit
+    const uint32_t in_pages_per_unit = Wt;
+    // pages compute pushes (and the writer pops) per unit
+    const uint32_t out_pages_per_unit = 1;
+    // tensor rows (sticks) per unit
+    const uint32_t rows_per_unit = tt::constants::TILE_HEIGHT;
+    // units in one batch slice (rows do not run across batches)
+    const uint32_t units_per_batch = Ht;
+    // rows in one batch slice
+    const uint32_t rows_per_batch = H;
+    // input page = one row (stick)
+    const uint32_t src_page_size = input_stick_size_aligned;
+    // L1 bytes between consecutive rows of a unit
+    const uint32_t in_l1_stride = cb_in_page_size * in_pages_per_unit / rows_per_unit;
+    const uint32_t in_read_bytes = std::min(input_stick_size, in_l1_stride);
+    // output page = one row (stick)
+    const uint32_t dst_page_size = output_stick_size_aligned;
+    const uint32_t out_l1_stride = cb_out_page_size * out_pages_per_unit / rows_per_unit;
+    const uint32_t out_write_bytes = std::min(output_stick_size, out_l1_stride);
+
+    TT_FATAL(
+        cb_in_num_pages >= in_pages_per_unit,
+        "reduce_avg_w_rm: c_0 (cb_in) holds {} pages but one work unit needs {}",
+        cb_in_num_pages,
+        in_pages_per_unit);
+    TT_FATAL(
+        cb_out_num_pages >= out_pages_per_unit,
+        "reduce_avg_w_rm: c_16 (cb_out) holds {} pages but one work unit needs {}",
+        cb_out_num_pages,
+        out_pages_per_unit);
+
+    // ---- Reader: RISCV_1 (NCRISC) on NOC 0 (ReaderDataMovementConfig) ----------------------------------------------
+    // Compile-time args: 0 cb_in, 1 cb_scaler, 2 in_pages_per_unit, 3 in_l1_stride, 4 in_read_bytes, 5 src_page_size, 6
+    // rows_per_unit, 7 units_per_batch, 8 rows_per_batch, then TensorAccessorArgs(input).
+    std::vector<uint32_t> reader_compile_time_args = {
+        cb_in_idx,          // 0: cb_in
+        cb_scaler_idx,      // 1: cb_scaler
+        in_pages_per_unit,  // 2: in_pages_per_unit
+        in_l1_stride,       // 3: in_l1_stride
+        in_read_bytes,      // 4: in_read_bytes
+        src_page_size,      // 5: src_page_size
+        rows_per_unit,      // 6: rows_per_unit
+        units_per_batch,    // 7: units_per_batch
+        rows_per_batch,     // 8: rows_per_batch
+    };
+    tt::tt_metal::TensorAccessorArgs(*src_buffer).append_to(reader_compile_time_args);
+    const tt::tt_metal::KernelHandle reader_kernel_id = tt::tt_metal::CreateKernel(
+        program,
+        "ttnn/cpp/ttnn/operations/reduction/reduce_avg_w_rm/device/kernels/dataflow/reader_reduce_avg_w_rm.cpp",
+        all_cores,
+        tt::tt_metal::ReaderDataMovementConfig(reader_compile_time_args));
+
+    // ---- Compute: TRISC 0-2 (unpack, math, pack) --------------------------------------------------------------------
+    // The unit count differs between the two core groups; it is a runtime arg (one kernel over all cores, no
+    // per-group compile variants), so only the per-shape values below are baked into the binary.
+    // Compile-time args: 0 cb_in, 1 cb_out, 2 cb_scaler, 3 in_pages_per_unit, 4 out_pages_per_unit.
+    const std::vector<uint32_t> compute_compile_time_args = {
+        cb_in_idx,           // 0: cb_in
+        cb_out_idx,          // 1: cb_out
+        cb_scaler_idx,       // 2: cb_scaler
+        in_pages_per_unit,   // 3: in_pages_per_unit
+        out_pages_per_unit,  // 4: out_pages_per_unit
+    };
+    const tt::tt_metal::KernelHandle compute_kernel_id = tt::tt_metal::CreateKernel(
+        program,
+        "ttnn/cpp/ttnn/operations/reduction/reduce_avg_w_rm/device/kernels/compute/reduce_avg_w_rm_compute.cpp",
+        all_cores,
+        tt::tt_metal::ComputeConfig{.math_fidelity = MathFidelity::HiFi4, .compile_args = compute_compile_time_args});
+
+    // ---- Writer: RISCV_0 (BRISC) on NOC 1 (WriterDataMovementConfig) -----------------------------------------------
+    // Compile-time args: 0 cb_out, 1 out_pages_per_unit, 2 out_l1_stride, 3 out_write_bytes, 4 dst_page_size, 5
+    // rows_per_unit, 6 units_per_batch, 7 rows_per_batch, then TensorAccessorArgs(output).
+    std::vector<uint32_t> writer_compile_time_args = {
+        cb_out_idx,          // 0: cb_out
+        out_pages_per_unit,  // 1: out_pages_per_unit
+        out_l1_stride,       // 2: out_l1_stride
+        out_write_bytes,     // 3: out_write_bytes
+        dst_page_size,       // 4: dst_page_size
+        rows_per_unit,       // 5: rows_per_unit
+        units_per_batch,     // 6: units_per_batch
+        rows_per_batch,      // 7: rows_per_batch
+    };
+    tt::tt_metal::TensorAccessorArgs(*dst_buffer).append_to(writer_compile_time_args);
+    const tt::tt_metal::KernelHandle writer_kernel_id = tt::tt_metal::CreateKernel(
+        program,
+        "ttnn/cpp/ttnn/operations/reduction/reduce_avg_w_rm/device/kernels/dataflow/writer_reduce_avg_w_rm.cpp",
+        all_cores,
+        tt::tt_metal::WriterDataMovementConfig(writer_compile_time_args));
+
+    // ---- Runtime args: every core in the kernels' range, in the order split_work_to_cores assigned the work ------
+    // reader: 0 src_addr, 1 num_units, 2 start_id
+    // compute: 0 num_units
+    // writer: 0 dst_addr, 1 num_units, 2 start_id
+    std::vector<CoreCoord> cores;
+    cores.reserve(num_cores);
+    for (uint32_t i = 0, start_id = 0; i < num_cores; ++i) {
+        const CoreCoord core = {i / num_cores_y, i % num_cores_y};
+        uint32_t units_per_core = 0;
+        if (core_group_1.contains(core)) {
+            units_per_core = units_per_core_group_1;
+        } else if (core_group_2.contains(core)) {
+            units_per_core = units_per_core_group_2;
+        } else {
+            TT_THROW("reduce_avg_w_rm: core {} is in neither work group", core.str());
+        }
+        tt::tt_metal::SetRuntimeArgs(program, reader_kernel_id, core, {src_addr, units_per_core, start_id});
+        tt::tt_metal::SetRuntimeArgs(program, compute_kernel_id, core, {units_per_core});
+        tt::tt_metal::SetRuntimeArgs(program, writer_kernel_id, core, {dst_addr, units_per_core, start_id});
+        cores.push_back(core);
+        start_id += units_per_core;
+    }
+
+    return {
+        std::move(program),
+        ReduceAvgWRmSharedVariables{
+            .reader_kernel_id = reader_kernel_id,
+            .compute_kernel_id = compute_kernel_id,
+            .writer_kernel_id = writer_kernel_id,
+            .all_cores = all_cores,
+            .cores = std::move(cores),
+            .num_cores = num_cores}};
+}
+
+void ReduceAvgWRmProgramFactory::override_runtime_arguments(
+    cached_program_t& cached_program,
+    [[maybe_unused]] const ReduceAvgWRmParams& operation_attributes,
+    const ReduceAvgWRmInputs& tensor_args,
+    Tensor& tensor_return_value) {
+    // A cached program is reused for new tensors of the same shape: patch every buffer address on every core.
+    auto& program = cached_program.program;
+    const auto& shared = cached_program.shared_variables;
+    const uint32_t src_addr = tensor_args.input.buffer()->address();
+    const uint32_t dst_addr = tensor_return_value.buffer()->address();
+    for (const auto& core : shared.cores) {
+        auto& reader_args = tt::tt_metal::GetRuntimeArgs(program, shared.reader_kernel_id, core);
+        reader_args[0] = src_addr;
+        auto& writer_args = tt::tt_metal::GetRuntimeArgs(program, shared.writer_kernel_id, core);
+        writer_args[0] = dst_addr;
+    }
+}
+
+}  // namespace ttnn::operations::reduction::reduce_avg_w_rm::program

@@ -1,0 +1,164 @@
+// SPDX-FileCopyrightText: © 2026 Tenstorrent AI ULC
+//
+// SPDX-License-Identifier: Apache-2.0
+
+// Program factory for row_mean_sub_square_reduce (Stage 5: circular buffers and work split; kernels come in Stage 6).
+// Structure modelled on ttnn/cpp/ttnn/operations/reduction/variance_w_rm/device/variance_w_rm_program_factory.cpp
+// (create_cb per CB, TensorAccessorArgs) and the multi-core runtime-arg loop of
+// ttnn/cpp/ttnn/operations/full/device/full_program_factory.cpp.
+
+#include "row_mean_sub_square_reduce_program_factory.hpp"
+
+#include <algorithm>
+#include <tt-metalium/constants.hpp>
+#include <tt-metalium/host_api.hpp>
+#include <tt-metalium/math.hpp>
+#include <tt-metalium/tensor_accessor_args.hpp>
+#include <tt-metalium/work_split.hpp>
+
+#include "ttnn/operations/cb_utils.hpp"
+
+namespace ttnn::operations::reduction::row_mean_sub_square_reduce::program {
+
+using namespace tt;
+using namespace tt::tt_metal;
+
+RowMeanSubSquareReduceProgramFactory::cached_program_t RowMeanSubSquareReduceProgramFactory::create(
+    [[maybe_unused]] const RowMeanSubSquareReduceParams& operation_attributes,
+    const RowMeanSubSquareReduceInputs& tensor_args,
+    Tensor& tensor_return_value) {
+    // ---- Tensors and their metadata (padded shapes: pages of the buffers follow the padded shape) ----------------
+    const auto& input = tensor_args.input;
+    const auto& output = tensor_return_value;
+    [[maybe_unused]] auto* src_buffer = input.buffer();
+    [[maybe_unused]] auto* dst_buffer = output.buffer();
+    const tt::DataFormat input_data_format = tt::tt_metal::datatype_to_dataformat_converter(input.dtype());
+    const tt::DataFormat output_data_format = tt::tt_metal::datatype_to_dataformat_converter(output.dtype());
+    const uint32_t input_tile_size = tt::tile_size(input_data_format);
+    const uint32_t output_tile_size = tt::tile_size(output_data_format);
+    // row width (elements): one stick / page of a row-major tensor
+    const uint32_t W = input.padded_shape()[-1];
+    const uint32_t H = input.padded_shape()[-2];
+    // tiles per tile-row
+    const uint32_t Wt = tt::div_up(W, tt::constants::TILE_WIDTH);
+    // tile-rows per batch
+    const uint32_t Ht = tt::div_up(H, tt::constants::TILE_HEIGHT);
+    // all leading (batch) dims folded together
+    const uint32_t NC = static_cast<uint32_t>(input.physical_volume() / (static_cast<uint64_t>(H) * W));
+    // bytes of one input row
+    [[maybe_unused]] const uint32_t input_stick_size = W * input.element_size();
+    // input page size (row-major): NEVER hard-code the alignment
+    [[maybe_unused]] const uint32_t input_stick_size_aligned = tt::round_up(input_stick_size, src_buffer->alignment());
+    [[maybe_unused]] const uint32_t out_W = output.padded_shape()[-1];
+    // bytes of one output row
+    [[maybe_unused]] const uint32_t output_stick_size = out_W * output.element_size();
+    // output page size (row-major)
+    [[maybe_unused]] const uint32_t output_stick_size_aligned =
+        tt::round_up(output_stick_size, dst_buffer->alignment());
+
+    tt::tt_metal::Program program{};
+
+    // ---- Work split ------------------------------------------------------------------------------------------------
+    // Unit: one tile-row. Batch-aware total: NC * Ht.
+    // N-to-1 passthrough: Wt page(s) in, 1 out per unit
+    // work units (tile-rows) over the whole batch
+    const uint32_t num_units = NC * Ht;
+    // split_work_to_cores gives group 1 one unit more than group 2 when the units do not divide evenly.
+    const auto grid = input.device()->compute_with_storage_grid_size();
+    [[maybe_unused]] const uint32_t num_cores_y = grid.y;
+    [[maybe_unused]] const auto
+        [num_cores, all_cores, core_group_1, core_group_2, units_per_core_group_1, units_per_core_group_2] =
+            tt::tt_metal::split_work_to_cores(grid, num_units);
+
+    // ---- Circular buffers: one block per CB of the spec's table -----------------------------------------------------
+
+    // c_0 CB_rm_in: Row-major input staging (reader -> compute, lifetime block)
+    // Pages: tile; spec size: Wt.
+    // Stub: the reader pushes Wt page(s) per unit; compute pops them.
+    constexpr uint32_t cb_rm_in_idx = tt::CBIndex::c_0;
+    const uint32_t cb_rm_in_page_size = input_tile_size;
+    const uint32_t cb_rm_in_num_pages = Wt;
+    tt::tt_metal::create_cb(
+        cb_rm_in_idx, program, all_cores, cb_rm_in_page_size, cb_rm_in_num_pages, input_data_format);
+
+    // c_1 CB_tilized: Tilized input tiles (compute -> compute, lifetime block)
+    // Pages: tile; spec size: Wt.
+    // Stub: not touched (compute-internal); Stage 7 produces and consumes it.
+    constexpr uint32_t cb_tilized_idx = tt::CBIndex::c_1;
+    const uint32_t cb_tilized_page_size = input_tile_size;
+    const uint32_t cb_tilized_num_pages = Wt;
+    tt::tt_metal::create_cb(
+        cb_tilized_idx, program, all_cores, cb_tilized_page_size, cb_tilized_num_pages, input_data_format);
+
+    // c_2 CB_scaler: Scaler tile (1/W) (reader -> compute, lifetime program)
+    // Pages: tile; spec size: 1; reduce scaler: always Float16_b.
+    // Stub: one page pushed once by the reader, popped once by the compute.
+    constexpr uint32_t cb_scaler_idx = tt::CBIndex::c_2;
+    const uint32_t cb_scaler_page_size = tt::tile_size(tt::DataFormat::Float16_b);
+    const uint32_t cb_scaler_num_pages = 1;
+    tt::tt_metal::create_cb(
+        cb_scaler_idx, program, all_cores, cb_scaler_page_size, cb_scaler_num_pages, tt::DataFormat::Float16_b);
+
+    // c_3 CB_mean: Mean tile for broadcast (compute -> compute, lifetime block)
+    // Pages: tile; spec size: 1.
+    // Stub: not touched (compute-internal); Stage 7 produces and consumes it.
+    constexpr uint32_t cb_mean_idx = tt::CBIndex::c_3;
+    const uint32_t cb_mean_page_size = input_tile_size;
+    const uint32_t cb_mean_num_pages = 1;
+    tt::tt_metal::create_cb(cb_mean_idx, program, all_cores, cb_mean_page_size, cb_mean_num_pages, input_data_format);
+
+    // c_4 CB_intermediate: Squared differences (compute -> compute, lifetime block)
+    // Pages: tile; spec size: Wt.
+    // Stub: not touched (compute-internal); Stage 7 produces and consumes it.
+    constexpr uint32_t cb_intermediate_idx = tt::CBIndex::c_4;
+    const uint32_t cb_intermediate_page_size = input_tile_size;
+    const uint32_t cb_intermediate_num_pages = Wt;
+    tt::tt_metal::create_cb(
+        cb_intermediate_idx,
+        program,
+        all_cores,
+        cb_intermediate_page_size,
+        cb_intermediate_num_pages,
+        input_data_format);
+
+    // c_5 CB_out_tiled: Variance tile (tiled) (compute -> compute, lifetime block)
+    // Pages: tile; spec size: 1.
+    // Stub: not touched (compute-internal); Stage 7 produces and consumes it.
+    constexpr uint32_t cb_out_tiled_idx = tt::CBIndex::c_5;
+    const uint32_t cb_out_tiled_page_size = input_tile_size;
+    const uint32_t cb_out_tiled_num_pages = 1;
+    tt::tt_metal::create_cb(
+        cb_out_tiled_idx, program, all_cores, cb_out_tiled_page_size, cb_out_tiled_num_pages, input_data_format);
+
+    // c_16 CB_rm_out: Row-major output staging (compute -> writer, lifetime block)
+    // Pages: tile; spec size: 2.
+    // Stub: compute pushes 1 page(s) per unit; the writer pops them.
+    constexpr uint32_t cb_rm_out_idx = tt::CBIndex::c_16;
+    const uint32_t cb_rm_out_page_size = output_tile_size;
+    const uint32_t cb_rm_out_num_pages = 2;
+    tt::tt_metal::create_cb(
+        cb_rm_out_idx, program, all_cores, cb_rm_out_page_size, cb_rm_out_num_pages, output_data_format);
+
+    // Stage 5 stops here on purpose: the Stage 5 test expects this error (kernels arrive in Stage 6).
+    TT_THROW("row_mean_sub_square_reduce: Kernel creation not yet implemented");
+}
+
+void RowMeanSubSquareReduceProgramFactory::override_runtime_arguments(
+    cached_program_t& cached_program,
+    [[maybe_unused]] const RowMeanSubSquareReduceParams& operation_attributes,
+    const RowMeanSubSquareReduceInputs& tensor_args,
+    Tensor& tensor_return_value) {
+    // A cached program is reused for new tensors of the same shape: patch every buffer address on every core.
+    auto& program = cached_program.program;
+    const auto& shared = cached_program.shared_variables;
+    const uint32_t src_addr = tensor_args.input.buffer()->address();
+    const uint32_t dst_addr = tensor_return_value.buffer()->address();
+    for (const auto& core : shared.cores) {
+        auto& reader_args = tt::tt_metal::GetRuntimeArgs(program, shared.reader_kernel_id, core);
+        reader_args[0] = src_addr;
+        auto& writer_args = tt::tt_metal::GetRuntimeArgs(program, shared.writer_kernel_id, core);
+        writer_args[0] = dst_addr;
+    }
+}
+
+}  // namespace ttnn::operations::reduction::row_mean_sub_square_reduce::program
