@@ -153,3 +153,27 @@ def test_reserve_push_and_wait_pop_pairs(old: str, new: str) -> None:
     files = mutate(load(), path, old, new)
     findings = check_balance(files)
     assert any(f.path == path for f in findings)
+
+
+def test_sync_in_a_helper_function_is_not_counted_silently() -> None:
+    files = mutate(load(), WRITER, "void kernel_main() {", "void drain(uint32_t cb) {\n    cb_wait_front(cb, 1);\n    cb_pop_front(cb, 1);\n}\n\nvoid kernel_main() {")
+    files = mutate(files, WRITER, "        cb_wait_front(cb_out, 1);\n", "        drain(cb_out);\n")
+    files = mutate(files, WRITER, "        cb_pop_front(cb_out, 1);\n", "")
+    findings = check_balance(files)
+    assert findings and not errors(findings)
+    assert any("drain" in f.message for f in findings)
+
+
+def test_sync_under_preprocessor_condition_is_a_warning() -> None:
+    files = mutate(load(), WRITER, "        cb_pop_front(cb_out, 1);", "#ifdef SKIP_POP\n        cb_pop_front(cb_out, 2);\n#else\n        cb_pop_front(cb_out, 1);\n#endif")
+    findings = check_balance(files)
+    assert findings and not errors(findings) and any("#ifdef SKIP_POP" in f.message for f in findings)
+
+
+def test_loop_from_start_to_end_counts_the_difference() -> None:
+    files = mutate(load(), FACTORY, "{dst_buffer->address(), num_rows, start_row}", "{dst_buffer->address(), start_row, start_row + num_rows}")
+    files = mutate(files, WRITER, "const uint32_t num_rows = get_arg_val<uint32_t>(1);\n    const uint32_t start_row = get_arg_val<uint32_t>(2);",
+                   "const uint32_t start_row = get_arg_val<uint32_t>(1);\n    const uint32_t end_row = get_arg_val<uint32_t>(2);")
+    files = mutate(files, WRITER, "for (uint32_t r = 0; r < num_rows; ++r) {", "for (uint32_t r = start_row; r < end_row; ++r) {")
+    files = mutate(files, WRITER, "dst.get_noc_addr(start_row + r)", "dst.get_noc_addr(r)")
+    assert check_balance(files) == []

@@ -380,3 +380,46 @@ def string_literal(arg: str) -> str | None:
     if not pieces or _STRING.sub("", arg).strip():
         return None
     return "".join(pieces)
+
+
+_FUNC_HEAD = re.compile(r"\b([A-Za-z_]\w*)\s*\([^;{}]*\)\s*(?:const\s*|noexcept\s*|override\s*)*\{")
+
+
+def functions(masked: str, lines: LineIndex | None = None) -> list[tuple[str, int, int, int]]:
+    """Function bodies not nested in another function: (name, body open, body close, line)."""
+    lines = lines or LineIndex(masked)
+    out: list[tuple[str, int, int, int]] = []
+    pos = 0
+    while True:
+        m = _FUNC_HEAD.search(masked, pos)
+        if not m:
+            return out
+        if m.group(1) in ("if", "for", "while", "switch", "catch"):
+            pos = m.end()
+            continue
+        open_ = m.end() - 1
+        close = match_close(masked, open_)
+        out.append((m.group(1), open_, close, lines.line(m.start(1))))
+        pos = close + 1
+
+
+_PP = re.compile(r"^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif)\b([^\n]*)", re.M)
+
+
+def pp_conditionals(masked: str, lines: LineIndex | None = None) -> list[tuple[int, int, str, int]]:
+    """Spans under #if / #ifdef / #else ...: (start, end, condition as written, line)."""
+    lines = lines or LineIndex(masked)
+    out: list[tuple[int, int, str, int]] = []
+    stack: list[tuple[int, str, int]] = []
+    for m in _PP.finditer(masked):
+        kind, rest = m.group(1), " ".join(m.group(2).split())
+        if kind in ("if", "ifdef", "ifndef"):
+            stack.append((m.end(), f"#{kind} {rest}".strip(), lines.line(m.start())))
+        elif kind in ("elif", "else") and stack:
+            start, cond, line = stack.pop()
+            out.append((start, m.start(), cond, line))
+            stack.append((m.end(), f"#{kind} {rest}".strip() + f" (of {cond})", lines.line(m.start())))
+        elif kind == "endif" and stack:
+            start, cond, line = stack.pop()
+            out.append((start, m.start(), cond, line))
+    return out

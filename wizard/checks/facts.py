@@ -215,9 +215,17 @@ def read_kernel(path: str, source: str, *, is_compute: bool | None = None) -> Ke
         if ct_m:
             kf.accessors[-1].base = None
     blocks = cs.control_blocks(masked, lines)
+    helpers = [f for f in cs.functions(masked, lines) if f[0] not in ("kernel_main", "MAIN")]
+    pp = cs.pp_conditionals(masked, lines)
 
     def context(offset: int) -> tuple[Poly, list[str], str, str]:
         mult, loops, unknown, cond = Poly.const(1), [], "", ""
+        for name, open_, close, line in helpers:
+            if open_ < offset < close:
+                unknown = f"inside helper function `{name}` (line {line}); its calls are not followed"
+        for start, end, pcond, line in pp:
+            if start <= offset < end and not cond:
+                cond = f"{pcond} at line {line}"
         for b in cs.enclosing(blocks, offset):
             if b.kind == "for" and b.count is not None:
                 mult = mult * kernel_poly(env, b.count)
