@@ -345,7 +345,7 @@ def _install_stub(home: Path, ttnn_root: Path, venv_python: Path, zig: Path, ver
     config = {
         "version": version,
         "zig": str(zig),
-        "log": str(sup / "calls.jsonl"),
+        "log": None,
         "start_obj": str(sup / "start.o"),
         "stub_obj": str(sup / "stub.o"),
     }
@@ -384,6 +384,7 @@ def _probe_arch(home: Path, tc_paths: dict[str, Path], arch: str, on_line: OnLin
             "TT_METAL_CACHE": str(cache) + "/",
             "TMPDIR": tmp,  # the bundled OpenMPI leaves ompi.vm.* session dirs behind
             "TT_LOGGER_LEVEL": "error",
+            "TTNN_WIZARD_STUB_LOG": str(log),
         }
         r = subprocess.run(
             [str(tc_paths["venv_python"]), str(sup / "mock_probe.py"), str(reader), str(writer)],
@@ -493,7 +494,7 @@ def setup_verify(python: str | None = None, *, force: bool = False, on_line: OnL
         r = subprocess.run([exe, "-m", "venv", str(venv)], capture_output=True, text=True, check=False)
         if r.returncode != 0:
             raise VerifySetupError(f"could not create a venv with {exe}: {(r.stderr or r.stdout).strip()[-400:]}")
-    say(f"installing ttnn=={TTNN_VERSION} and ziglang=={ZIG_VERSION} (about 200 MB to download, 1.1 GB installed)")
+    say(f"installing ttnn=={TTNN_VERSION} and ziglang=={ZIG_VERSION} (about 250 MB to download, 1 GB installed)")
     t_pip = time.monotonic()
     rc, lines = _run_streamed(
         [str(venv_python), "-m", "pip", "install", "--disable-pip-version-check", "--progress-bar", "off",
