@@ -95,3 +95,21 @@ def test_odd_text_never_raises(text: str) -> None:
     spec = parse_spec_text(text)
     assert not spec.usable
     assert "internal-error" not in {w.code for w in spec.warnings}, [w.message for w in spec.warnings]
+
+
+def test_device_file_is_refused() -> None:
+    with pytest.raises(WizardError, match="not a regular file"):
+        parse_spec("/dev/zero")
+
+
+def test_missing_sections_are_named() -> None:
+    text = ("## Overview\n- **Operation Name**: foo\n- **Category**: eltwise\n\n"
+            "## Circular Buffer Requirements\n\n| CB ID | Name | Producer | Consumer | Pages |\n|---|---|---|---|---|\n"
+            "| c_0 | cb_in | Reader | Writer | 2 |\n")
+    spec = parse_spec_text(text)
+    missing = sorted(w.message for w in spec.warnings if w.code == "missing-section")
+    assert all(w.severity is Severity.WARNING for w in spec.warnings if w.code == "missing-section")
+    for label in ("API Specification", "Work Distribution", "Data Flow", "Memory Access Patterns", "Kernel Data Movement"):
+        assert any(label in m for m in missing), label
+    assert not any("Overview" in m or "Circular Buffer" in m for m in missing)
+    assert spec.usable  # missing sections are warnings: the defaults still allow generation

@@ -26,6 +26,8 @@ def parse_spec(path: str | Path) -> OpSpec:
         raise WizardError("no such file", path=shown)
     if p.is_dir():
         raise WizardError("is a directory, not a spec file (give the {op}_spec.md inside it)", path=shown)
+    if not p.is_file():  # a FIFO or a device (/dev/zero) would block or never end
+        raise WizardError("not a regular file", path=shown)
     try:
         size = p.stat().st_size
         if size > MAX_SPEC_BYTES:
