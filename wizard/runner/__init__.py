@@ -130,7 +130,9 @@ class Runner:
         logs.mkdir(parents=True, exist_ok=True)
         log_path = logs / f"stage{stage}-{stamp}.log"
         junit_local = logs / f"stage{stage}-{stamp}.xml"
-        result = RunResult(stage, RunStatus.ERROR, None, log_path=log_path, host=self.host)
+        result = RunResult(stage, RunStatus.ERROR, None, log_path=log_path, host=self.host, op_dir=self.op_dir,
+                           checkout_root=_checkout_root(self.op_dir),
+                           remote_root=self.remote_root if self.host else None)
         with open(log_path, "w", encoding="utf-8", errors="replace") as log:
 
             self._log = log

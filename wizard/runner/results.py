@@ -63,6 +63,38 @@ class RunResult:
     message: str = ""
     tdd: str | None = None  # "red" / "green" when recorded
     expectation_met: bool | None = None
+    op_dir: Path | None = None  # for local_path(): where printed paths map to on this machine
+    checkout_root: Path | None = None
+    remote_root: str | None = None
+
+    def local_path(self, printed: str) -> Path | None:
+        """Map a path from the output (checkout-relative, absolute here, or absolute on the remote box) to an
+        existing file on this machine; None when it is not one of ours (e.g. a tt-metal header)."""
+        if not printed:
+            return None
+        p = Path(printed)
+        candidates: list[Path] = []
+        if p.is_absolute():
+            candidates.append(p)
+            if self.remote_root and printed.startswith(self.remote_root.rstrip("/") + "/") and self.checkout_root:
+                candidates.append(self.checkout_root / printed[len(self.remote_root.rstrip("/")) + 1:])
+        else:
+            if self.checkout_root is not None:
+                candidates.append(self.checkout_root / p)
+            if self.op_dir is not None:
+                candidates.append(self.op_dir / p)
+        if self.op_dir is not None:
+            # any path that runs through a directory named like the op (a build box's absolute path)
+            parts = p.parts
+            name = self.op_dir.name
+            for i in range(len(parts) - 1, -1, -1):
+                if parts[i] == name and i + 1 < len(parts):
+                    candidates.append(self.op_dir.joinpath(*parts[i + 1:]))
+                    break
+        for c in candidates:
+            if c.is_file():
+                return c
+        return None
 
     def count(self, outcome: Outcome) -> int:
         return sum(1 for t in self.tests if t.outcome == outcome)
