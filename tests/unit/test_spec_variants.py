@@ -367,3 +367,11 @@ def test_windows_line_endings_and_bom_keep_line_numbers() -> None:
     text = "\ufeff" + _cb_spec("| c_0 | cb_a | in | Reader | Writer | 2 | Block |").replace("\n", "\r\n")
     spec = parse_spec_text(text)
     assert spec.name == "foo_op" and spec.cbs[0].line == 11
+
+
+def test_plain_id_column_counts_only_under_a_cb_heading() -> None:
+    table = "| Index | Name | Producer | Consumer | Pages |\n|---|---|---|---|---|\n| 3 | cb_x | Reader | Writer | 2 |\n"
+    spec = parse_spec_text(OVERVIEW + "## Circular Buffers\n\n" + table)
+    assert [(c.index, c.name) for c in spec.cbs] == [(3, "cb_x")]
+    spec = parse_spec_text(OVERVIEW + "## Some Other Table\n\n" + table)
+    assert spec.cbs == [] and "no-cb-table" in codes(spec, Severity.ERROR)

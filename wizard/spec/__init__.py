@@ -79,7 +79,7 @@ def parse_spec_text(text: str, path: Path | None = None) -> OpSpec:
 def _extract(text: str, spec: OpSpec, warn, path: Path | None) -> None:
     # Imported here so ``import wizard.spec`` (e.g. for WizardError paths in the CLI) stays cheap.
     from wizard.spec.api import extract_api
-    from wizard.spec.cbs import extract_cbs, is_cb_table
+    from wizard.spec.cbs import extract_cbs, select_cb_tables
     from wizard.spec.checks import check_cbs, check_sections, check_symbols
     from wizard.spec.kernels import extract_kernels
     from wizard.spec.markdown import parse_markdown
@@ -96,7 +96,7 @@ def _extract(text: str, spec: OpSpec, warn, path: Path | None) -> None:
     extract_work(doc, spec, warn)
     extract_notes(doc, spec)
     check_sections(doc, spec, warn)
-    check_cbs(spec, warn, has_tables=any(is_cb_table(t) for t in doc.tables))
+    check_cbs(spec, warn, has_tables=bool(select_cb_tables(doc)))
     check_symbols(spec, warn)
 
 

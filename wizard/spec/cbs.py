@@ -24,7 +24,8 @@ Warn = Callable[..., None]  # warn(code, message, line, severity=Severity.WARNIN
 
 E, I, D = Confidence.EXPLICIT, Confidence.INFERRED, Confidence.DEFAULT
 
-_ID_KEYS = ("cb id", "cb", "cb index", "cb idx", "cb #", "cb ids", "circular buffer", "cb name/id", "buffer")
+_ID_KEYS = ("cb id", "cb", "cb index", "cb idx", "cb #", "cb ids", "circular buffer", "cb name/id")
+_LOOSE_ID_KEYS = ("id", "index", "idx", "#", "buffer")  # enough only under a CB heading
 _SIZE_HINT_PREFIXES = ("producer", "consumer", "pages", "num pages", "capacity", "sizing", "page size", "size",
                        "number of pages", "num tiles", "total size")
 
@@ -51,11 +52,16 @@ _DISCARD_CONTEXT = re.compile(r"\b(removed|unused|deleted|dropped|not needed|no 
 _BYTEISH = re.compile(r"size|nbytes|bytes|TILE_HW|FACE_HW", re.I)
 
 
-def is_cb_table(t: Table) -> bool:
+def is_cb_table(t: Table, under_cb_heading: bool = False) -> bool:
     keys = t.keys
-    if not any(k in _ID_KEYS for k in keys):
+    ids = _ID_KEYS + _LOOSE_ID_KEYS if under_cb_heading else _ID_KEYS
+    if not any(k in ids for k in keys):
         return False
     return any(k.startswith(_SIZE_HINT_PREFIXES) for k in keys)
+
+
+def _under_cb_heading(doc: Document, t: Table) -> bool:
+    return 0 <= t.heading < len(doc.headings) and bool(_CB_HEADING.search(doc.headings[t.heading].title))
 
 
 def is_alias_table(t: Table) -> bool:
@@ -72,6 +78,11 @@ def _columns(t: Table) -> dict[str, int]:
         for n in names:  # exact header first
             if n in keys and keys.index(n) not in out.values():
                 out[role] = keys.index(n)
+                break
+    if "id" not in out:  # "| ID | ..." or "| Index | ..." under a CB heading
+        for j, k in enumerate(keys):
+            if k in _LOOSE_ID_KEYS and j not in out.values():
+                out["id"] = j
                 break
     if "pages" not in out:  # "Capacity (pages, double-buffered)", "Sizing / Pages"
         for j, k in enumerate(keys):
@@ -98,7 +109,7 @@ def _context_score(doc: Document, t: Table) -> int:
 
 
 def select_cb_tables(doc: Document) -> list[Table]:
-    found = [(t, _context_score(doc, t)) for t in doc.tables if is_cb_table(t)]
+    found = [(t, _context_score(doc, t)) for t in doc.tables if is_cb_table(t, _under_cb_heading(doc, t))]
     found = [(t, s) for t, s in found if s > -100]
     if not found:
         return []
