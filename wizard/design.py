@@ -1370,6 +1370,29 @@ def _test_shapes(primary: TensorDesign) -> dict[str, list[tuple[int, ...]]]:
     return out
 
 
+def _shapes_that_fit(
+    spec: OpSpec, profile: object, shapes: list[tuple[int, ...]], dtype: str, ctx: _Ctx
+) -> list[tuple[int, ...]]:
+    """Drop Stage 6 test shapes whose CBs would not fit the profile's L1 budget (the test would fail for that
+    reason, not the kernels'); the minimal shape always stays."""
+    from wizard.budget import l1_budget
+
+    kept: list[tuple[int, ...]] = []
+    for i, shape in enumerate(shapes):
+        try:
+            budget = l1_budget(spec.cbs, profile, shape, dtype)  # type: ignore[arg-type]
+        except WizardError:
+            kept.append(shape)
+            continue
+        if i == 0 or budget.errors or budget.fits:
+            kept.append(shape)
+            if i == 0 and not budget.errors and not budget.fits:
+                ctx.warn("design-l1", f"CBs do not fit L1 even for {shape}: {budget.message()}", severity=Severity.ERROR)
+        else:
+            ctx.warn("design-l1", f"Stage 6 test shape {shape} left out: {budget.message()}")
+    return kept
+
+
 def _closure(roots: set[str], hv: dict[str, HostVar]) -> set[str]:
     seen: set[str] = set()
     stack = [r for r in roots if r in hv]
@@ -1429,6 +1452,9 @@ def build_design(spec: OpSpec, profile: object | None = None) -> OpDesign:
     if work.strategy is Strategy.SINGLE_CORE:
         work.notes.append("single core (as the spec says): all units on core (0, 0)")
     dtype = "bfloat16" if (not primary.dtypes or "BFLOAT16" in primary.dtypes) else primary.dtypes[0].lower()
+    shapes = _test_shapes(primary)
+    if profile is not None and hasattr(profile, "l1_budget"):
+        shapes["stage6"] = _shapes_that_fit(spec, profile, shapes["stage6"], dtype, ctx)
     return OpDesign(
         op_name=op,
         op_pascal=naming.pascal_case(op),
@@ -1444,7 +1470,7 @@ def build_design(spec: OpSpec, profile: object | None = None) -> OpDesign:
         work=work,
         kernels=kernels,
         passthrough=pt,
-        test_shapes=_test_shapes(primary),
+        test_shapes=shapes,
         test_dtype=dtype,
         warnings=ctx.warnings,
         skipped_requirements=skipped,

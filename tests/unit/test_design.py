@@ -290,3 +290,16 @@ def test_stage5_unused_tracking() -> None:
     used = d.used_before_kernels()
     assert {"Wt", "NC", "Ht", "input_tile_size", "input_data_format", "num_units"} <= used
     assert "input_stick_size_aligned" not in used and "src_buffer" not in used
+
+
+def test_stage6_shapes_that_overflow_l1_are_left_out() -> None:
+    from wizard.profiles import load_profile
+
+    cbs = tile_spec().cbs
+    cbs[0].pages = "200*Wt"  # 200 tiles per tile column: fits for W=32, not for W=128
+    spec = tile_spec(cbs=cbs, work=WorkDistribution(unit="tile-row", total_units="NC*Ht"))
+    d = build_design(spec, load_profile("wormhole_n150"))
+    assert d.test_shapes["stage6"][0] == (1, 1, 32, 32)
+    assert all(s[-1] <= 64 for s in d.test_shapes["stage6"])
+    assert any(w.code == "design-l1" and "(1, 1, 64, 128)" in w.message for w in d.warnings)
+    assert build_design(spec).test_shapes["stage6"][1] == (1, 1, 64, 128)  # no profile: nothing filtered
