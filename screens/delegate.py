@@ -123,20 +123,24 @@ class DelegateScreen(ModalScreen[None]):
                             spec_text=spec_text, profile=self.profile, runner_section=runner,
                             console_text=self.console_text)
         ledger = CostLedger(dict(self._claude_section()))
-        ok, reason = availability(config, spent_usd=ledger.spent_usd)
         self.config, self.ctx = config, ctx
-        count = ClaudeClient(config, ledger=ledger).count_tokens(ctx) if ok else None
-        tokens = count.tokens if count else ctx.estimate_tokens()
-        label = count.label() if count else f"{tokens:,} tokens (estimate)"
-        self.tokens = tokens
-        expected = min(config.max_tokens, 4000)
-        typical = typical_call_cost(tokens, expected, config.prices)
-        lines = [f"context: {len(ctx.file_paths)} file(s), {ctx.chars:,} characters → {label}",
-                 f"cost estimate ({config.model}): ~${typical:.4f} (+ up to {config.max_tokens:,} output tokens); "
-                 f"session: ${ledger.spent_usd:.4f} of ${config.budget_usd:.2f}"]
-        lines += [f"note: {n}" for n in ctx.notes[:3]]
-        self.app.call_from_thread(self._show_estimate, "\n".join(lines))
+
+        def show(tokens: int, label: str) -> None:
+            self.tokens = tokens
+            typical = typical_call_cost(tokens, min(config.max_tokens, 4000), config.prices)
+            lines = [f"context: {len(ctx.file_paths)} file(s), {ctx.chars:,} characters → {label}",
+                     f"cost estimate ({config.model}): ~${typical:.4f} (+ up to {config.max_tokens:,} output tokens); "
+                     f"session: ${ledger.spent_usd:.4f} of ${config.budget_usd:.2f}"]
+            lines += [f"note: {n}" for n in ctx.notes[:3]]
+            self.app.call_from_thread(self._show_estimate, "\n".join(lines))
+
+        estimate = ctx.estimate_tokens()
+        show(estimate, f"{estimate:,} tokens (estimate)")  # at once; the exact count follows when available
+        ok, reason = availability(config, spent_usd=ledger.spent_usd)
         self.app.call_from_thread(self._show_availability, ok, reason)
+        if ok:
+            count = ClaudeClient(config, ledger=ledger).count_tokens(ctx)
+            show(count.tokens, count.label())
 
     def _claude_section(self) -> Any:
         return self.state.section("claude") if self.state is not None else {}
