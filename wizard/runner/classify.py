@@ -194,7 +194,7 @@ def classify_build(log: str) -> Failure:
 
 def _fatal_info(blob: str) -> str:
     """tt-metal prints the TT_FATAL message on the line after ``info:``."""
-    m = re.search(r"^\s*info:\s*\n\s*(.+)$", blob, re.MULTILINE)
+    m = re.search(r"^(?:E\s+)?\s*info:\s*\n(?:E\s+)?\s*(.+)$", blob, re.MULTILINE)
     return m.group(1).strip() if m else ""
 
 

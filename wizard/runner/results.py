@@ -75,7 +75,9 @@ class RunResult:
         p = Path(printed)
         candidates: list[Path] = []
         if p.is_absolute():
-            candidates.append(p)
+            ours = [b for b in (self.checkout_root, self.op_dir) if b is not None]
+            if any(p.is_relative_to(b) for b in ours):
+                candidates.append(p)
             if self.remote_root and printed.startswith(self.remote_root.rstrip("/") + "/") and self.checkout_root:
                 candidates.append(self.checkout_root / printed[len(self.remote_root.rstrip("/")) + 1:])
         else:
