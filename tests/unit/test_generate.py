@@ -314,3 +314,18 @@ def test_cli_generate_reports_missing_stages_and_files(tmp_path: Path, capsys: p
     file_out.write_text("x")
     assert main(["generate", spec, "--out", str(file_out)]) == 2
     assert "must be a directory" in capsys.readouterr().err
+
+
+def test_cli_generate_applies_session_state_overrides(tmp_path: Path) -> None:
+    from wizard.cli import main
+    from wizard.state import SessionState
+
+    state = SessionState(tmp_path / "opdir")
+    state.set_override("work.strategy", "single_core")
+    path = state.save()
+    out = tmp_path / "out"
+    assert main(["generate", str(SPECS / "reduce_avg_w_rm_spec.md"), "--state", str(path), "--out", str(out)]) == 0
+    factory = (out / "device" / "reduce_avg_w_rm_program_factory.cpp").read_text()
+    assert "tt::tt_metal::split_work_to_cores(" not in factory
+    assert "CoreRange(CoreCoord{0, 0}, CoreCoord{0, 0})" in factory
+    assert main(["generate", str(SPECS / "reduce_avg_w_rm_spec.md"), "--state", str(tmp_path / "nope.toml"), "--out", str(tmp_path / "o2")]) == 2

@@ -351,7 +351,7 @@ LayerNormWRmProgramFactory::cached_program_t LayerNormWRmProgramFactory::create(
         all_cores,
         tt::tt_metal::WriterDataMovementConfig(writer_compile_time_args));
 
-    // ---- Runtime args: every core in the kernels' range, in the order split_work_to_cores assigned the work ------
+    // ---- Runtime args: one core, all units (the loop keeps the multi-core shape for a later split) -------------
     // reader: 0 src_addr, 1 gamma_addr, 2 beta_addr, 3 num_units, 4 start_id
     // compute: 0 num_units
     // writer: 0 dst_addr, 1 num_units, 2 start_id
