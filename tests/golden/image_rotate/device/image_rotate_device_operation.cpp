@@ -21,7 +21,7 @@ using namespace tt::tt_metal;
 ImageRotateDeviceOperation::program_factory_t ImageRotateDeviceOperation::select_program_factory(
     [[maybe_unused]] const operation_attributes_t& operation_attributes,
     [[maybe_unused]] const tensor_args_t& tensor_args) {
-    // One factory: interleaved row_major input, work split across the grid with split_work_to_cores.
+    // One factory: ROW_MAJOR input, work split across the grid with split_work_to_cores.
     return program::ImageRotateProgramFactory{};
 }
 

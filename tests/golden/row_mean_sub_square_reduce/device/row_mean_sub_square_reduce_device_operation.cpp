@@ -21,7 +21,7 @@ using namespace tt::tt_metal;
 RowMeanSubSquareReduceDeviceOperation::program_factory_t RowMeanSubSquareReduceDeviceOperation::select_program_factory(
     [[maybe_unused]] const operation_attributes_t& operation_attributes,
     [[maybe_unused]] const tensor_args_t& tensor_args) {
-    // One factory: interleaved row_major input, work split across the grid with split_work_to_cores.
+    // One factory: ROW_MAJOR input, work split across the grid with split_work_to_cores.
     return program::RowMeanSubSquareReduceProgramFactory{};
 }
 
@@ -59,8 +59,8 @@ void RowMeanSubSquareReduceDeviceOperation::validate_on_program_cache_miss(
 RowMeanSubSquareReduceDeviceOperation::spec_return_value_t RowMeanSubSquareReduceDeviceOperation::compute_output_specs(
     const operation_attributes_t& operation_attributes, const tensor_args_t& tensor_args) {
     const auto& input = tensor_args.input;
-    // Output shape (spec: [N, C, H, TILE_WIDTH] where TILE_WIDTH = 32): last dim 1 logical, 32 padded (one tile
-    // column).
+    // Output shape: last dim 1 (logical), padded to one tile column (32).
+    // Spec: [N, C, H, TILE_WIDTH] where TILE_WIDTH = 32
     ttnn::SmallVector<uint32_t> dims(input.logical_shape().cbegin(), input.logical_shape().cend());
     dims.back() = 1;
     const ttnn::Shape output_shape(dims);

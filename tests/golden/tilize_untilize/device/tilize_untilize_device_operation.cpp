@@ -21,7 +21,7 @@ using namespace tt::tt_metal;
 TilizeUntilizeDeviceOperation::program_factory_t TilizeUntilizeDeviceOperation::select_program_factory(
     [[maybe_unused]] const operation_attributes_t& operation_attributes,
     [[maybe_unused]] const tensor_args_t& tensor_args) {
-    // One factory: interleaved row_major input, work split on a single core.
+    // One factory: ROW_MAJOR input, work split on a single core.
     return program::TilizeUntilizeProgramFactory{};
 }
 
