@@ -16,9 +16,9 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, Log, Select, Static
+from textual.widgets import Button, Label, Select, Static
 
 from wizard.claude.context import TASK_LABELS, TaskKind
 
@@ -38,7 +38,7 @@ class DelegateScreen(ModalScreen[None]):
     #delegate-estimate { height: auto; max-height: 6; color: $text-muted; }
     #delegate-buttons { height: 3; }
     #delegate-buttons Button { margin-right: 1; min-width: 10; }
-    #delegate-output { height: 1fr; border: round $primary 40%; }
+    #delegate-output { height: 1fr; border: round $primary 40%; padding: 0 1; }
     #delegate-result { height: auto; max-height: 12; }
     """
     BINDINGS = [
@@ -84,11 +84,29 @@ class DelegateScreen(ModalScreen[None]):
                 yield Button("Stop", id="stop", disabled=True)
                 yield Button("Review", id="review", variant="success", disabled=True)
                 yield Button("Close", id="close")
-            yield Log(id="delegate-output", highlight=False)
+            with VerticalScroll(id="delegate-output"):
+                yield Static("", id="delegate-text")
             yield Static("", id="delegate-result")
 
     def on_mount(self) -> None:
+        self._chunks: list[str] = []
+        self._dirty = False
+        self.set_interval(0.05, self._flush)  # batch the stream's many small deltas into one repaint
         self.prepare()
+
+    @property
+    def stream_text(self) -> str:
+        return "".join(self._chunks)
+
+    def _append(self, text: str) -> None:
+        self._chunks.append(text)
+        self._dirty = True
+
+    def _flush(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.query_one("#delegate-text", Static).update(Text(self.stream_text))
+            self.query_one("#delegate-output", VerticalScroll).scroll_end(animate=False)
 
     # -- preparation: context, availability, token count (thread: network + file reads) ------------
     @on(Select.Changed, "#delegate-task")
@@ -189,7 +207,8 @@ class DelegateScreen(ModalScreen[None]):
         self.sending = True
         self.cancel.clear()
         self.review = self.proposal = None
-        self.query_one("#delegate-output", Log).clear()
+        self._chunks.clear()
+        self._dirty = True
         self.query_one("#delegate-result", Static).update("")
         self.query_one("#stop", Button).disabled = False
         self.query_one("#review", Button).disabled = True
@@ -213,16 +232,15 @@ class DelegateScreen(ModalScreen[None]):
         section = self._claude_section()
         ledger = CostLedger(section)
         client = ClaudeClient(config, ledger=ledger)
-        log = self.query_one("#delegate-output", Log)
         params = client.request_params(ctx)
         proposal = review = None
         error: str | None = None
         try:
             proposal = client.propose(
                 ctx, input_tokens=self.tokens, cancel=self.cancel,
-                on_text=lambda t: self.app.call_from_thread(log.write, t),
+                on_text=lambda t: self.app.call_from_thread(self._append, t),
                 on_retry=lambda n, d, why: self.app.call_from_thread(
-                    log.write_line, f"\n[attempt {n} failed: {why}; retrying in {d:.1f} s]"))
+                    self._append, f"\n[attempt {n} failed: {why}; retrying in {d:.1f} s]\n"))
             if proposal.complete and ctx.writes_files:
                 review = review_proposal(proposal, self.op_dir, op_name=self.op_dir.name)
         except WizardError as exc:
@@ -245,6 +263,7 @@ class DelegateScreen(ModalScreen[None]):
         from wizard.claude.cost import format_usage
 
         self.sending = False
+        self._flush()
         if self.state is not None:
             try:
                 self.state.save()

@@ -89,7 +89,7 @@ async def test_delegate_fix_review_approve_one_reject_other(api: FakeAnthropic, 
         await _until(pilot, lambda: screen.review is not None and not screen.sending)
         result = str(screen.query_one("#delegate-result").render())
         assert "REFUSED '../../outside.cpp'" in result
-        assert "waits for 2*Wt" in "\n".join(screen.query_one("#delegate-output").lines)
+        assert "waits for 2*Wt" in screen.stream_text
         await pilot.press("f5")
         await _until(pilot, lambda: isinstance(app.screen, ReviewScreen))
         review = app.screen
@@ -138,7 +138,7 @@ async def test_stop_cancels_a_streaming_reply(api: FakeAnthropic, op_dir: Path, 
         screen = app.screen
         await _until(pilot, lambda: screen.available and not screen.query_one("#send").disabled)
         await pilot.click("#send")
-        await _until(pilot, lambda: bool(screen.query_one("#delegate-output").lines))
+        await _until(pilot, lambda: bool(screen.stream_text))
         await pilot.press("ctrl+x")
         await _until(pilot, lambda: not screen.sending, timeout=5)
         assert screen.proposal is not None and screen.proposal.cancelled
