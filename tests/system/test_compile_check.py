@@ -293,3 +293,58 @@ def test_setup_is_idempotent(tc: Toolchain) -> None:
     assert shutil.which("sh")  # the stand-in compiler's wrapper is a sh script
     wrapper = Path(tc.ttnn_root) / "runtime" / "sfpi" / "compiler" / "bin" / "riscv-tt-elf-g++"
     assert wrapper.exists() and os.access(wrapper, os.X_OK)
+
+
+# ---------------------------------------------------------------- the program on a mock device (ttnn.generic_op)
+
+
+def _op_with_state(spec: Path, root: Path, profile: str | None = None) -> Path:
+    from wizard.state import SessionState
+
+    op = generated_op(spec, root)
+    state = SessionState.load(op)
+    state.spec_path = str(spec)
+    if profile:
+        state.profile = profile
+    state.save()
+    return op
+
+
+def _spec(name: str) -> Path:
+    return next(s for s in SPECS if s.name == name)
+
+
+@pytest.mark.parametrize("arch", ARCHES)
+def test_generated_program_runs_on_a_mock_device(tc: Toolchain, tmp_path: Path, arch: str) -> None:
+    from wizard.verify.program_run import run_program_check
+
+    op = _op_with_state(_spec("reduce_avg_w_rm_spec.md"), tmp_path / "op")
+    lines: list[str] = []
+    findings = run_program_check(op, arch, toolchain=tc, on_line=lines.append)
+    assert errors(findings) == [], [f.render() for f in findings]
+    (ok,) = [f for f in findings if f.check == "program"]
+    assert ok.severity is Severity.INFO and f"runs on a mock {arch} device" in ok.message
+    assert ok.path.endswith("_program_factory.cpp")
+    assert any(ln.startswith(f"running the program on a mock {arch} device") for ln in lines)
+
+
+def test_cbs_beyond_l1_are_caught_by_tt_metal(tc: Toolchain, tmp_path: Path) -> None:
+    from wizard.verify.program_run import run_program_check
+
+    op = _op_with_state(_spec("layer_norm_w_rm_spec.md"), tmp_path / "op")
+    findings = run_program_check(op, "wormhole_b0", shape=(1, 1, 32, 32 * 1024), toolchain=tc)
+    errs = errors(findings)
+    assert len(errs) == 1 and errs[0].check == "program", [f.render() for f in findings]
+    assert "beyond max L1 size" in errs[0].message and "backtrace" not in errs[0].message
+
+
+def test_a_profile_grid_larger_than_the_device_is_caught(tc: Toolchain, tmp_path: Path) -> None:
+    from wizard.verify.program_run import run_program_check
+
+    user_profiles = Path(os.environ["XDG_CONFIG_HOME"]) / "ttnn-wizard" / "profiles"
+    user_profiles.mkdir(parents=True)
+    (user_profiles / "wormhole_n150.toml").write_text("grid_y = 10\n")  # the n150 has 8 rows of compute cores
+    op = _op_with_state(_spec("reduce_avg_w_rm_spec.md"), tmp_path / "op", profile="wormhole_n150")
+    findings = run_program_check(op, shape=(1, 1, 32 * 80, 64), toolchain=tc)
+    errs = errors(findings)
+    assert len(errs) == 1 and "Illegal kernel placement" in errs[0].message, [f.render() for f in findings]

@@ -169,3 +169,18 @@ def test_factory_args_match_the_design_for_every_sample(sample_spec: Path, tmp_p
     assert all(j.ct_source == f"the design from {sample_spec.name}" for j in from_design)
     got = {j.rel: (j.processor, len(j.ct_args)) for j in from_design}
     assert got == {j.rel: (j.processor, len(j.ct_args)) for j in from_factory}
+
+
+def test_tt_error_summary_keeps_the_info_and_drops_the_backtrace() -> None:
+    from wizard.verify.program_run import tt_error_summary
+
+    msg = (
+        "TT_THROW @ /project/tt_metal/impl/program/program.cpp:900: tt::exception\ninfo:\n"
+        "Statically allocated circular buffers on core range [(x=0,y=0) - (x=7,y=7)] grow to 4304224 B which is beyond max L1 size of 1499136 B\n"
+        "backtrace:\n --- libtt_metal.so(+0x1) [0x7f]\n"
+    )
+    assert tt_error_summary(msg) == (
+        "Statically allocated circular buffers on core range [(x=0,y=0) - (x=7,y=7)] grow to 4304224 B which is beyond max L1 size of 1499136 B"
+    )
+    assert tt_error_summary("RuntimeError: boom\nsecond") == "RuntimeError: boom / second"
+    assert tt_error_summary("") == "tt-metal failed without a message"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import struct
 import subprocess
@@ -352,8 +353,9 @@ def _install_stub(home: Path, ttnn_root: Path, venv_python: Path, zig: Path, ver
     _write_atomic(sup / "stub.json", json.dumps(config, indent=1))
     wrapper = ttnn_root / "runtime" / "sfpi" / "compiler" / "bin" / "riscv-tt-elf-g++"
     wrapper.parent.mkdir(parents=True, exist_ok=True)
-    # Paths are quoted for sh; they are ours (cache dir), never user or spec text.
-    script = f"#!/bin/sh\nexec '{venv_python}' -S '{sup / 'stub_gxx.py'}' '{sup / 'stub.json'}' \"$@\"\n"
+    # Paths are ours (the cache dir), quoted for sh all the same.
+    q = [shlex.quote(str(p)) for p in (venv_python, sup / "stub_gxx.py", sup / "stub.json")]
+    script = f"#!/bin/sh\nexec {q[0]} -S {q[1]} {q[2]} \"$@\"\n"
     _write_atomic(wrapper, script)
     wrapper.chmod(0o755)
     r = subprocess.run([str(wrapper), "--version"], capture_output=True, text=True, check=False)
