@@ -192,3 +192,7 @@ def plan_stages(
     spec_name = spec.path.name if spec.path else ""
     plan, _notes = render_design(design, stages, profile=profile, year=year, spec_name=spec_name)
     return plan
+
+
+# Stages 1-3 (the scaffold, wizard.scaffold) register themselves on import; last, so the registry above exists.
+from wizard import scaffold as _scaffold  # noqa: E402,F401  (import for its registrations)
