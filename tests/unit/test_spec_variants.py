@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard.model import Confidence, Lifetime, PageKind, Role, Severity, Strategy
+from wizard.model import Confidence, Lifetime, PageKind, Provenance, Role, Severity, Strategy
 from wizard.spec import parse_spec_text, sample_shape
 from wizard.spec.cbs import parse_size
 from wizard.spec.vocab import cb_index, cb_names, lifetime_of, role_of
@@ -174,10 +174,16 @@ def test_v2_and_architect_layout() -> None:
     assert [c.line for c in spec.cbs] == [V2.split("\n").index(r) + 1 for r in V2.split("\n") if r.startswith("| c_") and "(" in r.split("|")[1]]
     assert spec.cb(16).page_kind is PageKind.STICK  # Layout column ROW_MAJOR
     assert spec.cb(0).page_kind is PageKind.TILE
-    # No producer/consumer columns in the final table: roles from the index convention, marked inferred.
+    # No producer/consumer columns in the final table: taken from the Part 1 table's row for the same CB.
     assert spec.cb(16).producer_role is Role.COMPUTE and spec.cb(16).consumer_role is Role.WRITER
-    assert spec.cb(16).source("producer_role").confidence is Confidence.INFERRED
-    assert "cb-roles-inferred" in codes(spec, Severity.INFO)
+    part1_c16 = V2.split("\n").index("| c_16 | cb_out | output | Compute | Writer | 2 | Block |") + 1
+    assert spec.cb(16).source("producer_role") == Provenance(part1_c16, Confidence.EXPLICIT)
+    assert "cb-merged" in codes(spec, Severity.INFO) and "cb-roles-inferred" not in codes(spec)
+    # Without the Part 1 table the roles come from the index convention, marked inferred.
+    alone = parse_spec_text(V2[: V2.index("### Circular Buffer Requirements")] + V2[V2.index("## Part 2"):])
+    assert alone.cb(16).producer_role is Role.COMPUTE and alone.cb(16).consumer_role is Role.WRITER
+    assert alone.cb(16).source("producer_role").confidence is Confidence.INFERRED
+    assert "cb-roles-inferred" in codes(alone, Severity.INFO)
     w = spec.work
     assert (w.unit, w.strategy, w.total_units) == ("tile-row", Strategy.SPLIT_WORK, "NC*Ht")
     assert w.remainder == "two core groups"
@@ -375,3 +381,81 @@ def test_plain_id_column_counts_only_under_a_cb_heading() -> None:
     assert [(c.index, c.name) for c in spec.cbs] == [(3, "cb_x")]
     spec = parse_spec_text(OVERVIEW + "## Some Other Table\n\n" + table)
     assert spec.cbs == [] and "no-cb-table" in codes(spec, Severity.ERROR)
+
+
+ARCHITECT = """# Operation Design: rms_like
+
+## Overview
+- **Operation Name**: rms_like
+- **Category**: normalization
+- **Reference Operations**: tilize (input_stage), untilize (output_stage), reduce_w (compute_core)
+
+## Part 1: Architecture
+
+### Work Distribution
+- **Work unit**: tile-row (one row of Wt tiles = 32 sticks of width W)
+- **Grid**: 1D linear from compute_with_storage_grid_size
+- **Total units**: Ht_total = product(shape[:-1]) / 32
+- **Remainder**: Two core groups
+
+### Circular Buffer Requirements
+| CB ID | Name | Purpose | Producer | Consumer | Pages | Lifetime |
+|-------|------|---------|----------|----------|-------|----------|
+| c_0 | cb_input_rm | RM sticks | Reader | Compute (tilize) | Wt | Row |
+| c_1 | cb_tilized | Tilized input | Compute/Reader | Compute (square, mul) | Wt | Row (persistent) |
+| c_16 | cb_out | Output tiles | Compute (mul) | Writer/Compute (untilize) | Wt | Row |
+
+### Kernel Arguments
+
+**Compile-time** (compute kernel):
+| Index | Name | Type | Description |
+|-------|------|------|-------------|
+| 0 | Ht | uint32_t | Tile-rows per core |
+| 1 | Wt | uint32_t | Tiles in W |
+
+**Runtime** (reader kernel):
+| Index | Name | Type | Description |
+|-------|------|------|-------------|
+| 0 | src_addr | uint32_t | Input buffer address |
+
+### Test Criteria
+| Category | Purpose | Shape |
+|----------|---------|-------|
+| Multi-batch | Batch handling | `(4, 2, 64, 64)` |
+
+## Part 2: Kernel Implementation
+
+### CB Allocation (final, validated against helpers)
+
+| CB | Pages | Layout | Valid Region | Lifetime |
+|----|-------|--------|--------------|----------|
+| c_0 | Wt | Tile-sized pages (RM data or unused) | All (RM sticks) | Row |
+| c_1 | Wt | TILE | All | Row (persistent) |
+| c_16 | 2*Wt | TILE | All | Streaming |
+"""
+
+
+def test_architect_final_table_completed_from_part_one() -> None:
+    spec = parse_spec_text(ARCHITECT)
+    assert spec.errors == [], [w.render() for w in spec.errors]
+    lines = ARCHITECT.split("\n")
+    final_rows = [i + 1 for i, ln in enumerate(lines) if ln.startswith("| c_") and "TILE" in ln or "Tile-sized" in ln]
+    assert [c.line for c in spec.cbs] == final_rows  # rows of the final table
+    assert [(c.index, c.name) for c in spec.cbs] == [(0, "cb_input_rm"), (1, "cb_tilized"), (16, "cb_out")]
+    assert spec.cb(16).pages == "2*Wt" and spec.cb(16).lifetime is Lifetime.BLOCK  # final table wins
+    c1 = spec.cb(1)
+    assert c1.producer == "Compute/Reader" and c1.producer_role is Role.COMPUTE  # first role named
+    assert c1.source("producer").line == lines.index(next(ln for ln in lines if ln.startswith("| c_1 | cb_tilized"))) + 1
+    assert spec.cb(0).page_kind is PageKind.TILE  # "Tile-sized pages (RM data ...)"
+    assert "cb-merged" in codes(spec, Severity.INFO) and "cb-roles-inferred" not in codes(spec)
+    # Kernel arguments introduced by "**Compile-time** (compute kernel):" lines.
+    assert [a.name for a in spec.ct_args["compute"]] == ["Ht", "Wt"]
+    assert [a.name for a in spec.rt_args["reader"]] == ["src_addr"]
+    assert {k.role for k in spec.kernels} == {Role.COMPUTE, Role.READER}
+    # "Ht_total = product(shape[:-1]) / 32" cannot be evaluated: the unit's batch-aware total, said so.
+    assert spec.work.total_units == "NC*Ht" and spec.work.source("total_units").confidence is Confidence.INFERRED
+    w = next(w for w in spec.warnings if w.code == "total-units-unevaluable")
+    assert "Ht_total" in w.message and w.line == 13
+    assert sample_shape(spec)[0] == (4, 2, 64, 64)  # from the test-criteria table
+    assert [(r.name, r.role) for r in spec.references] == [
+        ("tilize", "input_stage"), ("untilize", "output_stage"), ("reduce_w", "compute_core")]

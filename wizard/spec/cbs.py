@@ -108,13 +108,18 @@ def _context_score(doc: Document, t: Table) -> int:
     return score
 
 
-def select_cb_tables(doc: Document) -> list[Table]:
+def rank_cb_tables(doc: Document) -> tuple[list[Table], list[Table]]:
+    """(the CB tables to read, other CB tables that may fill in columns the chosen ones lack)."""
     found = [(t, _context_score(doc, t)) for t in doc.tables if is_cb_table(t, _under_cb_heading(doc, t))]
     found = [(t, s) for t, s in found if s > -100]
     if not found:
-        return []
+        return [], []
     best = max(s for _, s in found)
-    return [t for t, s in found if s == best]
+    return [t for t, s in found if s == best], [t for t, s in found if s != best]
+
+
+def select_cb_tables(doc: Document) -> list[Table]:
+    return rank_cb_tables(doc)[0]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -165,12 +170,19 @@ def parse_size(cell: str) -> tuple[str, PageKind | None, str | None]:
     return text, None, None
 
 
+_TILE_WORDS = re.compile(r"\btile[- ]?sized\b|\btiles?\b|\btile[_ ]layout\b|\btiled\b|\btile_", re.I)
+_STICK_WORDS = re.compile(r"\brow[-_ ]?major|\brm\b|\bsticks?\b", re.I)
+
+
 def _kind_from_text(*texts: str) -> PageKind | None:
-    s = " ".join(texts).lower()
-    if re.search(r"\brow[-_ ]?major|\brm\b|\bsticks?\b", s):
-        return PageKind.STICK
-    if re.search(r"\btiles?\b|\btile[_ ]layout\b|\btiled\b|\btile_", s):
+    """Tile or stick pages from a Layout cell or a purpose: the first kind named wins
+    ("Tile-sized pages (RM data)" is tile pages; "RM sticks" is stick pages)."""
+    s = " ".join(texts)
+    t, r = _TILE_WORDS.search(s), _STICK_WORDS.search(s)
+    if t and (not r or t.start() <= r.start()):
         return PageKind.TILE
+    if r:
+        return PageKind.STICK
     return None
 
 
@@ -203,27 +215,72 @@ def _cell(row_cells: list[str], cols: dict[str, int], key: str) -> str:
     return row_cells[j].strip() if j is not None and j < len(row_cells) else ""
 
 
+def _read_table(t: Table, warn: Warn) -> tuple[list[CircularBuffer], bool]:
+    cols = _columns(t)
+    header_map = list(zip(t.header, t.keys, strict=False))
+    cbs = [cb for row in t.rows if (cb := _row_to_cb(row.cells, row.line, cols, header_map, warn)) is not None]
+    return cbs, ("producer" in cols or "consumer" in cols)
+
+
 def extract_cbs(doc: Document, warn: Warn) -> list[CircularBuffer]:
-    tables = select_cb_tables(doc)
+    tables, others = rank_cb_tables(doc)
     cbs: list[CircularBuffer] = []
-    inferred_roles_note = False
+    roles_inferred = False
     for t in tables:
-        cols = _columns(t)
-        header_map = list(zip(t.header, t.keys, strict=False))
-        for row in t.rows:
-            cb = _row_to_cb(row.cells, row.line, cols, header_map, warn)
-            if cb is None:
-                continue
-            if "producer" not in cols and "consumer" not in cols:
-                inferred_roles_note = True
-            cbs.append(cb)
-    if inferred_roles_note and tables:
+        rows, has_roles = _read_table(t, warn)
+        roles_inferred |= bool(rows) and not has_roles
+        cbs += rows
+    # The architect's final "| CB | Pages | Layout |" table lacks names and producers that the Part 1 table has.
+    filled = _fill_from(cbs, [cb for t in others for cb in _read_table(t, lambda *a, **k: None)[0]])
+    if filled:
+        roles_inferred = roles_inferred and any(cb.source("producer").confidence is I for cb in cbs)
+        warn("cb-merged", f"CB table: {', '.join(filled)} completed from the other CB table "
+             f"(line {others[0].line})", tables[0].line, Severity.INFO)
+    if roles_inferred:
         warn("cb-roles-inferred",
              "the CB table has no Producer/Consumer columns: producers and consumers are inferred from the CB "
              "index convention (0-7 in, 8-15 constants, 16-23 out, 24-31 intermediate); check them",
              tables[0].line, Severity.INFO)
     _apply_aliases(doc, cbs)
     return cbs
+
+
+_FILLABLE = ("purpose", "producer", "consumer", "producer_role", "consumer_role", "lifetime", "lifetime_text",
+             "data_format", "buffering")
+
+
+def _fill_from(cbs: list[CircularBuffer], others: list[CircularBuffer]) -> list[str]:
+    """Fields the chosen table does not state explicitly, taken from another table's row with the same index."""
+    by_index = {o.index: o for o in others}
+    filled: list[str] = []
+    for cb in cbs:
+        o = by_index.get(cb.index)
+        if o is None:
+            continue
+        done = False
+        for f in _FILLABLE:
+            mine, theirs = cb.source(f), o.source(f)
+            if theirs is None or theirs.confidence is not E or (mine is not None and mine.confidence is E):
+                continue
+            setattr(cb, f, getattr(o, f))
+            cb.mark(f, theirs.line, E)
+            done = True
+        mine, theirs = cb.source("name"), o.source("name")
+        if theirs is not None and theirs.confidence is E:
+            if mine is None or mine.confidence is not E:
+                old = cb.name
+                cb.name, done = o.name, True
+                cb.mark("name", theirs.line, E)
+                if old != f"cb_{cb.index}" and old.lower() != cb.name.lower():
+                    cb.aliases.append(old)
+            elif o.name.lower() != cb.name.lower() and o.name not in cb.aliases:
+                cb.aliases.append(o.name)
+        for a in o.aliases:
+            if a.lower() not in {cb.name.lower(), *(x.lower() for x in cb.aliases)}:
+                cb.aliases.append(a)
+        if done:
+            filled.append(f"c_{cb.index}")
+    return filled
 
 
 def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: list[tuple[str, str]],
@@ -279,6 +336,8 @@ def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: li
     # Pages and page kind
     sizing = _cell(cells, cols, "pages")
     cb.sizing_text = plain(sizing)
+    if cb.sizing_text:
+        cb.mark("sizing_text", line, E)
     layout_kind = _kind_from_text(plain(_cell(cells, cols, "layout"))) if "layout" in cols else None
     page_size_cell = _cell(cells, cols, "page_size")
     kind: PageKind | None = None
@@ -332,6 +391,7 @@ def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: li
     life_cell = plain(_cell(cells, cols, "lifetime"))
     if life_cell:
         cb.lifetime_text = life_cell
+        cb.mark("lifetime_text", line, E)
         life = lifetime_of(life_cell)
         if life is None:
             cb.lifetime = Lifetime.UNKNOWN

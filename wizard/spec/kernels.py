@@ -9,6 +9,7 @@ from wizard.spec.markdown import Document, Heading, Table, plain
 from wizard.spec.vocab import is_blank, role_of
 
 E, I = Confidence.EXPLICIT, Confidence.INFERRED
+_KERNEL_ROLES = (Role.READER, Role.WRITER, Role.COMPUTE)
 
 
 def _is_kernel_table(t: Table) -> bool:
@@ -50,9 +51,8 @@ def extract_kernels(doc: Document, spec: OpSpec) -> None:
             for f in ("name", "core", "noc", "inputs", "outputs", "function"):
                 k.mark(f, row.line, E)
             spec.kernels.append(k)
-    _args(doc, spec, r"compile[- ]?time arg", spec.ct_args)
-    _args(doc, spec, r"run[- ]?time arg", spec.rt_args)
-    _v2_kernel_arguments(doc, spec)
+    _arg_tables(doc, spec)
+    _empty_arg_sections(doc, spec)
 
 
 def _heading_title(doc: Document, t: Table) -> str:
@@ -96,55 +96,68 @@ def _arg_rows(t: Table) -> list[ArgSpec]:
     return out
 
 
-def _args(doc: Document, spec: OpSpec, pattern: str, into: dict[str, list[ArgSpec]]) -> None:
-    for sec in doc.find(pattern):
-        subs = doc.children(sec)
-        if subs:
-            for sub in subs:
-                key = kernel_key(sub.title)
-                tables = [t for t in doc.tables_in(sub) if "kernel" not in t.keys]
-                rows = [a for t in tables for a in _arg_rows(t)]
-                if key in into and not rows:
-                    continue
-                into.setdefault(key, []).extend(rows)  # "(No runtime arguments)" -> an empty list, still known
-                _note_kernel(spec, sub, key)
-        else:
-            # Tables right under the heading: a "Kernel" column, or a "**Reader**:" line before each table.
-            for t in doc.tables_in(sec):
-                if "kernel" in t.keys:
-                    continue
-                lead = _lead_text(doc, t, sec)
-                into.setdefault(kernel_key(lead) if lead else "all", []).extend(_arg_rows(t))
+_CT = re.compile(r"compile[- ]?time", re.I)
+_RT = re.compile(r"run[- ]?time", re.I)
 
 
-def _lead_text(doc: Document, t: Table, sec: Heading) -> str:
-    before = [b for b in doc.blocks if b.kind != "code" and sec.line < b.line < t.line]
-    return plain(before[-1].text) if before else ""
-
-
-def _v2_kernel_arguments(doc: Document, spec: OpSpec) -> None:
-    """v2 ``| Kernel | Index | Name | Type | Description |`` tables (compile-time vs runtime from the text before)."""
+def _arg_tables(doc: Document, spec: OpSpec) -> None:
+    """Every ``Index | Name`` table whose context says compile-time or runtime: the lead line right before it
+    (``**Compile-time** (reader kernel):``), else the enclosing headings, innermost first (``## Runtime
+    Arguments`` > ``### Writer Kernel``). The kernel comes from a Kernel column, the lead line, or a heading."""
     for t in doc.tables:
         keys = t.keys
-        if "kernel" not in keys or "index" not in keys or "name" not in keys:
+        if not ({"index", "idx"} & set(keys)) or not ({"name", "argument"} & set(keys)):
             continue
-        h = doc.headings[t.heading] if 0 <= t.heading < len(doc.headings) else None
-        context = (h.title if h else "") + " " + (_lead_text(doc, t, h) if h else "")
-        into = spec.rt_args if re.search(r"run[- ]?time", context, re.I) else spec.ct_args
-        c_kernel = keys.index("kernel")
-        for a, row in zip(_arg_rows(t), [r for r in t.rows if any(c.strip() for c in r.cells)], strict=False):
-            into.setdefault(kernel_key(row.cells[c_kernel]), []).append(a)
+        if keys and keys[0] in ("cb id", "cb", "parameter", "property"):
+            continue
+        chain = sorted((h for h in doc.headings if h.line < t.line <= h.end_line), key=lambda h: -h.level)
+        lead = _lead_text(doc, t, chain[0] if chain else None)
+        texts = [lead, *(h.title for h in chain)]
+        kind = next((("ct" if _CT.search(x) else "rt") for x in texts if _CT.search(x) or _RT.search(x)), None)
+        if kind is None:
+            continue
+        into = spec.ct_args if kind == "ct" else spec.rt_args
+        if "kernel" in keys:
+            c_kernel = keys.index("kernel")
+            rows = [r for r in t.rows if any(c.strip() for c in r.cells)]
+            for a, row in zip(_arg_rows(t), rows, strict=False):
+                into.setdefault(kernel_key(row.cells[c_kernel]), []).append(a)
+            continue
+        title = next((x for x in texts if role_of(x) in _KERNEL_ROLES), "")
+        key = kernel_key(title) if title else "all"
+        into.setdefault(key, []).extend(_arg_rows(t))
+        if title:
+            _note_kernel(spec, title, key, t.line if title == lead else _heading_line(chain, title))
 
 
-def _note_kernel(spec: OpSpec, sub: Heading, key: str) -> None:
+def _empty_arg_sections(doc: Document, spec: OpSpec) -> None:
+    """``### Compute Kernel`` with "None (all parameters are compile-time)": known, with no arguments."""
+    for pattern, into in ((r"compile[- ]?time arg", spec.ct_args), (r"run[- ]?time arg", spec.rt_args)):
+        for sec in doc.find(pattern):
+            for sub in doc.children(sec):
+                if role_of(sub.title) in _KERNEL_ROLES and not doc.tables_in(sub):
+                    into.setdefault(kernel_key(sub.title), [])
+
+
+def _heading_line(chain: list[Heading], title: str) -> int | None:
+    return next((h.line for h in chain if h.title == title), None)
+
+
+def _lead_text(doc: Document, t: Table, h: Heading | None) -> str:
+    """The paragraph right before a table, within its innermost section (at most 3 lines above it)."""
+    lo = h.line if h is not None else 0
+    before = [b for b in doc.blocks if b.kind != "code" and lo < b.line < t.line]
+    if not before or t.line - before[-1].line > 3:
+        return ""
+    return plain(before[-1].text)
+
+
+def _note_kernel(spec: OpSpec, title: str, key: str, line: int | None) -> None:
     """A kernel that has argument tables but no Kernel Data Movement row (image_rotate's reused compute kernel)."""
-    role = role_of(sub.title)
-    if role not in (Role.READER, Role.WRITER, Role.COMPUTE):
+    role = role_of(title)
+    if role not in _KERNEL_ROLES or any(k.role is role for k in spec.kernels):
         return
-    if any(k.role is role for k in spec.kernels):
-        return
-    name = _file_in(sub.title) or key
-    k = KernelSpec(name=name, role=role, line=sub.line)
-    k.mark("name", sub.line, I)
-    k.mark("role", sub.line, I)
+    k = KernelSpec(name=_file_in(title) or key, role=role, line=line)
+    k.mark("name", line, I)
+    k.mark("role", line, I)
     spec.kernels.append(k)

@@ -68,6 +68,8 @@ def _test_criteria(doc: Document, spec: OpSpec) -> None:
     groups = [(s.title, s) for s in subs] or [(sec.title, sec)]
     for title, h in groups:
         items = [plain(b.text) for b in doc.blocks_in(h) if b.kind in ("item", "para") and b.text.strip()]
+        for t in doc.tables_in(h):  # v2: | Category | Purpose | Shape |
+            items += [" | ".join(plain(c) for c in r.cells) for r in t.rows]
         for b in doc.blocks_in(h, "code"):
             items.append(b.text.strip())
         spec.test_criteria[title] = items

@@ -118,11 +118,15 @@ def _category(spec: OpSpec, warn, path: Path | None, kv: KeyValue | None) -> Non
 def _references(doc: Document, spec: OpSpec, pairs: list[KeyValue]) -> None:
     ops = _get(pairs, r"reference operations?(?: ?\(s\))?", r"reference ops?", r"references?")
     if ops is not None:
-        for name in re.split(r"\s*[,;]\s*|\s+and\s+", plain(ops.value)):
-            name = re.sub(r"\(.*?\)", "", name).strip().strip(".")
+        for item in re.split(r"\s*[,;]\s*(?![^()]*\))|\s+and\s+", plain(ops.value)):
+            role_m = re.search(r"\(\s*(?:role:\s*)?([a-z][a-z_]*)\s*\)", item)  # "tilize (input_stage)"
+            name = re.sub(r"\(.*?\)", "", item).strip().strip(".")
             if name and not is_blank(name):
                 ref = Reference(name=name)
                 ref.mark("name", ops.line, E)
+                if role_m and "_" in role_m.group(1):
+                    ref.role = role_m.group(1)
+                    ref.mark("role", ops.line, E)
                 spec.references.append(ref)
     analyses = _get(pairs, r"reference analys[ie]s(?:/analyses)?(?: ?\(s\))?", r"reference analysis/analyses")
     if analyses is None:

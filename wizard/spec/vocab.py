@@ -24,9 +24,10 @@ def role_of(text: str) -> Role:
     s = text.strip()
     if not s or s in {"-", "—", "N/A", "n/a", "None", "none"}:
         return Role.UNKNOWN
-    for rx, role in _ROLE_WORDS:
-        if rx.search(s):
-            return role
+    # "Compute/Reader", "Writer/Compute (untilize)": the first role named wins.
+    hits = [(m.start(), role) for rx, role in _ROLE_WORDS if (m := rx.search(s))]
+    if hits:
+        return min(hits, key=lambda h: h[0])[1]
     # No role word: fall back to the planner's RISC convention (RISCV_0 reader, RISCV_1 writer, 2-4 compute).
     low = s.lower()
     if re.search(r"riscv_?0\b|\bbrisc\b", low):

@@ -12,7 +12,7 @@ import re
 
 from wizard.model import Confidence, OpSpec, Severity, Strategy, WorkDistribution
 from wizard.spec.markdown import Document, Heading, plain
-from wizard.spec.vocab import BATCH_SYMBOLS, is_blank, try_expr
+from wizard.spec.vocab import BATCH_SYMBOLS, SHAPE_SYMBOLS, is_blank, try_expr
 
 E, I, D = Confidence.EXPLICIT, Confidence.INFERRED, Confidence.DEFAULT
 
@@ -170,14 +170,20 @@ def _row_wise(doc: Document, sec: Heading | None, w: WorkDistribution) -> None:
 def _total(doc: Document, sec: Heading | None, w: WorkDistribution, values: dict, warn) -> None:
     total = values.get("total")
     if total is not None:
-        text, symbols, err = try_expr(_strip_unit_words(plain(total[0])))
-        if err is None and text is not None:
+        written = plain(total[0])
+        text, symbols, err = _total_expr(written)
+        if err is None and text is not None and symbols <= SHAPE_SYMBOLS:
             w.total_units = text
             w.mark("total_units", total[1], E)
             _batch_check(w, symbols, total[1], warn)
             return
-        warn("bad-total-units", f"total work units {plain(total[0])!r} is not an expression: {err}", total[1],
-             Severity.WARNING)
+        guess = _INFERRED_TOTAL.get(w.unit, "NC*Ht*Wt")
+        why = err if err is not None else f"{', '.join(sorted(symbols - SHAPE_SYMBOLS))} is not bound by a shape"
+        w.total_units = guess
+        w.mark("total_units", total[1], I)
+        warn("total-units-unevaluable", f"total work units {written!r} cannot be evaluated ({why}); using {guess} "
+             f"for unit {w.unit!r} instead; override it if that is wrong", total[1], Severity.WARNING)
+        return
     # Inferred from prose: "Dynamic based on total tile-rows (NC * Ht)", "min(NC * Ht, max_cores)".
     for key in ("grid", "per_core", "unit_size"):
         if key in values:
@@ -194,6 +200,22 @@ def _total(doc: Document, sec: Heading | None, w: WorkDistribution, values: dict
     w.mark("total_units", None, I)
     warn("work-total-inferred", f"the spec gives no total number of work units; assuming {guess} for unit "
          f"{w.unit!r} (batch-aware)", sec.line if sec else None, Severity.INFO)
+
+
+def _total_expr(written: str) -> tuple[str | None, frozenset[str], str | None]:
+    """``NC * Ht (batch * ...)``, ``Ht tile-rows``, ``Ht_total = NC * Ht``: the expression, trying the right-hand
+    side of a definition first."""
+    candidates = [written]
+    if "=" in written:
+        lhs, _, rhs = written.partition("=")
+        candidates = [rhs, lhs]
+    result: tuple[str | None, frozenset[str], str | None] = (None, frozenset(), "empty")
+    for c in candidates:
+        result = try_expr(_strip_unit_words(c.strip()))
+        if result[2] is None and result[1] <= SHAPE_SYMBOLS:
+            return result
+    first = try_expr(_strip_unit_words(candidates[0].strip()))
+    return first if first[2] is None or result[2] is not None else result
 
 
 def _strip_unit_words(s: str) -> str:
