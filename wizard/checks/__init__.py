@@ -116,8 +116,19 @@ def _disk_exists(op_dir: Path, files: Mapping[str, str]) -> Callable[[str], bool
     return exists
 
 
-def check_op_dir(op_dir: Path, *, compile: bool = False, arch: str = "wormhole_b0", format: bool = False) -> list[Finding]:
-    """All checks on an op directory. WizardError (exit 2) for a missing dir or no program factory."""
+def check_op_dir(
+    op_dir: Path,
+    *,
+    compile: bool = False,
+    arch: str = "wormhole_b0",
+    format: bool = False,
+    on_line: Callable[[str], None] | None = None,
+) -> list[Finding]:
+    """All checks on an op directory. WizardError (exit 2) for a missing dir or no program factory.
+
+    ``format`` adds clang-format drift as INFO; ``compile`` adds the offline kernel compile
+    (``on_line`` gets its progress lines).
+    """
     op_dir = Path(op_dir)
     if not op_dir.exists():
         raise WizardError("op directory does not exist", path=str(op_dir))
@@ -136,15 +147,17 @@ def check_op_dir(op_dir: Path, *, compile: bool = False, arch: str = "wormhole_b
 
         findings += check_format(op_dir, sorted(files))
     if compile:
-        findings += _compile(op_dir, arch)
+        findings += _compile(op_dir, arch, on_line)
     return sort_findings(findings)
 
 
-def _compile(op_dir: Path, arch: str) -> list[Finding]:
+def _compile(op_dir: Path, arch: str, on_line: Callable[[str], None] | None) -> list[Finding]:
     try:
-        from wizard.verify import check_compile  # helper H's offline compile (optional)
+        from wizard.verify import check_compile  # the offline compile (optional; needs setup-verify)
     except ImportError:
         raise WizardError("the offline compile check is not available in this build: run ttnn-wizard setup-verify first") from None
+    if on_line is not None:
+        return list(check_compile(op_dir, arch, on_line=on_line))
     return list(check_compile(op_dir, arch))
 
 

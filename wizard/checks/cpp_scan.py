@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 _OPEN = {"(": ")", "[": "]", "{": "}"}
@@ -28,6 +29,11 @@ _NOT_NL = re.compile(r"[^\n]")
 
 
 def mask(text: str, *, strings: bool = True) -> str:
+    return _mask(text, strings)
+
+
+@lru_cache(maxsize=64)
+def _mask(text: str, strings: bool) -> str:
     """Blank comments (and, with ``strings``, string/char literal contents) with spaces.
 
     Newlines survive so offsets and line numbers in the result equal those of ``text``.
@@ -61,19 +67,32 @@ class LineIndex:
         return offset - self.starts[self.line(offset) - 1] + 1
 
 
+_BRACKET = re.compile(r"[()\[\]{}]")
+
+
+@lru_cache(maxsize=64)
+def bracket_pairs(masked: str) -> dict[int, int]:
+    """Open-bracket offset -> its closing offset, for every balanced pair (computed once per text)."""
+    pairs: dict[int, int] = {}
+    stack: list[tuple[str, int]] = []
+    for m in _BRACKET.finditer(masked):
+        c, k = m.group(0), m.start()
+        if c in _OPEN:
+            stack.append((_OPEN[c], k))
+        elif stack and stack[-1][0] == c:
+            pairs[stack.pop()[1]] = k
+        else:
+            # a stray closer: drop the innermost opens that cannot match it
+            while stack and stack[-1][0] != c:
+                stack.pop()
+            if stack:
+                pairs[stack.pop()[1]] = k
+    return pairs
+
+
 def match_close(masked: str, open_idx: int) -> int:
     """Index of the bracket closing the one at ``open_idx`` (or len(masked) when unbalanced)."""
-    stack: list[str] = []
-    for k in range(open_idx, len(masked)):
-        c = masked[k]
-        if c in _OPEN:
-            stack.append(_OPEN[c])
-        elif c in _CLOSE:
-            if not stack or stack.pop() != c:
-                return k
-            if not stack:
-                return k
-    return len(masked)
+    return bracket_pairs(masked).get(open_idx, len(masked))
 
 
 def split_top(text: str, sep: str = ",") -> list[str]:
@@ -122,12 +141,12 @@ def find_calls(text: str, masked: str, names: str, lines: LineIndex | None = Non
     the arguments are cut from ``text`` (so string literals keep their contents).
     """
     lines = lines or LineIndex(text)
-    pat = re.compile((r"(?<![\w])" if methods else r"(?<![\w.>])") + r"((?:[A-Za-z_]\w*\s*::\s*)*)(" + names + r")\s*(<)?")
+    pat = _call_pattern(names, methods)
     calls: list[Call] = []
     for m in pat.finditer(masked):
         k = m.end()
         template = None
-        if m.group(3):
+        if m.group(2):
             close = _match_angle(masked, k - 1)
             if close < 0:
                 continue
@@ -139,10 +158,20 @@ def find_calls(text: str, masked: str, names: str, lines: LineIndex | None = Non
             continue
         close = match_close(masked, k)
         args = split_top(text[k + 1 : close]) if text[k + 1 : close].strip() else []
-        calls.append(
-            Call(m.group(2), (m.group(1) + m.group(2)).replace(" ", ""), template, args, m.start(2), k, close, lines.line(m.start(2)), m.start())
-        )
+        q = _QUAL.search(masked, max(0, m.start(1) - 160), m.start(1)) if masked[m.start(1) - 1 : m.start(1)] in (":", " ") else None
+        qual = q.group(1).replace(" ", "") if q else ""
+        qstart = q.start(1) if q else m.start(1)
+        calls.append(Call(m.group(1), qual + m.group(1), template, args, m.start(1), k, close, lines.line(m.start(1)), qstart))
     return calls
+
+
+_QUAL = re.compile(r"((?:[A-Za-z_]\w*\s*::\s*)+)$")
+
+
+@lru_cache(maxsize=64)
+def _call_pattern(names: str, methods: bool) -> re.Pattern[str]:
+    behind = r"(?<![\w])" if methods else r"(?<![\w.])(?<!->)"
+    return re.compile(behind + r"(" + names + r")(?!\w)\s*(<)?")
 
 
 def _match_angle(masked: str, k: int) -> int:
@@ -330,20 +359,33 @@ class Decl:
 
 
 _DECL = re.compile(
-    r"(?:^|(?<=[;{}()]))\s*(\[\[maybe_unused\]\]\s*)?((?:(?:const|constexpr|static|volatile|inline)\s+)*)"
+    r"\s*(\[\[maybe_unused\]\]\s*)?((?:(?:const|constexpr|static|volatile|inline)\s+)*)"
     r"(?!return\b|else\b|case\b|delete\b|new\b|throw\b|goto\b|using\b|typedef\b)"
     r"((?:[A-Za-z_][\w]*\s*::\s*)*[A-Za-z_]\w*(?:\s*<[^;{}()]*?>)?(?:\s+(?:const|int|long))*\s*[*&]?)\s+"
     r"(\[\[maybe_unused\]\]\s*)?([A-Za-z_]\w*)\s*(=|\{|\((?!\s*\)))",
-    re.M,
 )
+_STMT_START = re.compile(r"^|[;{}()]", re.M)
 _ASSIGN = re.compile(r"(?:^|(?<=[;{}]))\s*([A-Za-z_]\w*)\s*=(?!=)\s*", re.M)
 
 
 def declarations(text: str, masked: str, lines: LineIndex | None = None) -> dict[str, list[Decl]]:
-    """Variable declarations with an initialiser, by name (a name may be declared in several scopes)."""
-    lines = lines or LineIndex(text)
+    """Variable declarations with an initialiser, by name (a name may be declared in several scopes).
+
+    Cached per text: callers must not mutate the result.
+    """
+    return _declarations(text, masked)
+
+
+@lru_cache(maxsize=64)
+def _declarations(text: str, masked: str) -> dict[str, list[Decl]]:
+    lines = LineIndex(text)
     out: dict[str, list[Decl]] = {}
-    for m in _DECL.finditer(masked):
+    seen: set[int] = set()
+    for s in _STMT_START.finditer(masked):
+        m = _DECL.match(masked, s.end())
+        if not m or m.start(5) in seen:
+            continue
+        seen.add(m.start(5))
         typ = " ".join(m.group(3).split())
         if typ in ("return", "else", "co_return", "case"):
             continue

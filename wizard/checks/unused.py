@@ -25,13 +25,7 @@ _FUNC_OPEN = re.compile(r"(\)|\bconst|\boverride|\bnoexcept|\bmutable|\bfinal)\s
 
 
 def _braces(masked: str) -> list[tuple[int, int]]:
-    pairs, stack = [], []
-    for k, c in enumerate(masked):
-        if c == "{":
-            stack.append(k)
-        elif c == "}" and stack:
-            pairs.append((stack.pop(), k))
-    return sorted(pairs)
+    return sorted((o, c) for o, c in cs.bracket_pairs(masked).items() if masked[o] == "{")
 
 
 def _scope(pairs: list[tuple[int, int]], offset: int) -> tuple[int, int] | None:
@@ -44,9 +38,14 @@ def _scope(pairs: list[tuple[int, int]], offset: int) -> tuple[int, int] | None:
     return inner
 
 
-def _in_function(masked: str, pairs: list[tuple[int, int]], offset: int) -> bool:
-    for o, c in pairs:
-        if o < offset < c and _FUNC_OPEN.search(masked[max(0, o - 80) : o]):
+def _code_spans(masked: str, pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Brace pairs that open a function body, lambda or control statement (after `)` or a qualifier)."""
+    return [(o, c) for o, c in pairs if _FUNC_OPEN.search(masked, max(0, o - 80), o)]
+
+
+def _in_function(masked: str, spans: list[tuple[int, int]], offset: int) -> bool:
+    for o, c in spans:
+        if o < offset < c:
             return True
         if o > offset:
             break
@@ -66,11 +65,12 @@ def unused_in(path: str, text: str) -> list[Finding]:
     masked = cs.mask(text)
     lines = cs.LineIndex(text)
     pairs = _braces(masked)
+    spans = _code_spans(masked, pairs)
     out: list[Finding] = []
     for name, decls in cs.declarations(text, masked, lines).items():
         for d in decls:
             typ = d.type
-            if d.maybe_unused or not _SCALAR.match(typ) or not _in_function(masked, pairs, d.start):
+            if d.maybe_unused or not _SCALAR.match(typ) or not _in_function(masked, spans, d.start):
                 continue
             scope = _scope(pairs, d.start)
             if scope is None:
@@ -86,7 +86,7 @@ def unused_in(path: str, text: str) -> list[Finding]:
             out.append(Finding(CHECK, path, d.line, f"`{name}` is never used: breaks the -Werror build{why}; use it or mark it [[maybe_unused]]", sev))
     for m in re.finditer(r"\bauto\s*&{0,2}\s*\[([^\]]+)\]\s*=", masked):
         names = [n.strip() for n in m.group(1).split(",") if n.strip()]
-        if "[[maybe_unused]]" in masked[max(0, m.start() - 20) : m.start()] or not _in_function(masked, pairs, m.start()):
+        if "[[maybe_unused]]" in masked[max(0, m.start() - 20) : m.start()] or not _in_function(masked, spans, m.start()):
             continue
         scope = _scope(pairs, m.start())
         if scope is None:
@@ -95,7 +95,7 @@ def unused_in(path: str, text: str) -> list[Finding]:
         used = [n for n in names if cs.ident_re(n).search(masked, after, scope[1])]
         if not used:
             out.append(Finding(CHECK, path, lines.line(m.start()), f"none of the structured bindings [{', '.join(names)}] is used: breaks the -Werror build; mark it [[maybe_unused]]"))
-    out += _unused_params(path, text, masked, lines, pairs)
+    out += _unused_params(path, text, masked, lines, spans)
     return out
 
 
@@ -118,11 +118,11 @@ def _is_param_or_member(masked: str, start: int) -> bool:
 _FUNC_DEF = re.compile(r"\b([A-Za-z_][\w:]*)\s*\(")
 
 
-def _unused_params(path: str, text: str, masked: str, lines: cs.LineIndex, pairs: list[tuple[int, int]]) -> list[Finding]:
+def _unused_params(path: str, text: str, masked: str, lines: cs.LineIndex, spans: list[tuple[int, int]]) -> list[Finding]:
     """Named, unused parameters of function definitions (-Wunused-parameter, part of -Wextra)."""
     out: list[Finding] = []
     for m in _FUNC_DEF.finditer(masked):
-        if m.group(1) in ("if", "for", "while", "switch", "return", "sizeof", "catch") or _in_function(masked, pairs, m.start()):
+        if m.group(1) in ("if", "for", "while", "switch", "return", "sizeof", "catch") or _in_function(masked, spans, m.start()):
             continue
         close = cs.match_close(masked, m.end() - 1)
         k = close + 1
