@@ -18,15 +18,12 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from screens.cb_form import CBForm
 from screens.commands import WizardCommands
-from screens.preview import PreviewPane
-from screens.spec_pane import SpecPane
+from screens.messages import CBChanged, CBStatus, SpecChanged, WorkChanged
 from screens.stepper import Stepper, StepInfo, StepStatus
-from screens.work_form import WorkForm
 
 EXIT_AFTER_PAINT_ENV = "TTNN_WIZARD_EXIT_AFTER_PAINT"  # benchmarks: exit as soon as the first screen painted
 STATUS_LABEL = {
@@ -46,51 +43,6 @@ def build_steps(stages: tuple[int, ...]) -> list[StepInfo]:
         *[StepInfo(f"stage{n}", STAGE_TITLES[n], n) for n in stages],
         StepInfo("tests", "Tests"),
     ]
-
-
-class StagePane(Vertical):
-    """One generation stage: why it is blocked (if it is), its forms, and its files."""
-
-    def __init__(self, stage: int, *, id: str | None = None) -> None:
-        super().__init__(id=id, classes="stage-pane")
-        self.stage = stage
-
-    def compose(self) -> ComposeResult:
-        yield Static("", classes="banner")
-        if self.stage == 5:
-            with TabbedContent(id="stage5-tabs"):
-                with TabPane("Circular buffers", id="tab-cbs"):
-                    yield CBForm(id="cb-form")
-                with TabPane("Work split", id="tab-work"):
-                    yield WorkForm(id="work-form")
-                with TabPane("Files", id="tab-files"):
-                    yield PreviewPane(id="preview-5")
-        else:
-            yield PreviewPane(id=f"preview-{self.stage}")
-
-    def set_blockers(self, reasons: list[str]) -> None:
-        banner = self.query_one(".banner", Static)
-        banner.display = bool(reasons)
-        if reasons:
-            shown = reasons[:6] + ([f"… and {len(reasons) - 6} more"] if len(reasons) > 6 else [])
-            banner.update(Text("Generation blocked:\n" + "\n".join(f"  • {r}" for r in shown), style="bold red"))
-
-
-class TestsPane(Vertical):
-    """Runs a stage's tests in helper E's console pane, with the offline compile check as a first step."""
-
-    def compose(self) -> ComposeResult:
-        yield Static("", id="tests-intro")
-        yield Vertical(id="console-slot")
-
-    def on_mount(self) -> None:
-        self.query_one("#tests-intro", Static).update(
-            Text.assemble(
-                ("Tests  ", "bold"),
-                ("1. offline compile check of the kernels (F7 then c)  2. build + run a stage's tests (F7)  ", "dim"),
-                ("RED before a stage's code, GREEN after.", "dim"),
-            )
-        )
 
 
 class PickOpScreen(Screen[Any]):
@@ -159,6 +111,8 @@ class WizardApp(App[int]):
         if no_animation:
             self.animation_level = "none"
         self.session: Any = None  # screens.session.Session once loaded
+        self.stage_panes: dict[int, Any] = {}
+        self._save_pending = False
         self.load_error = ""
         self.cb_errors: list[str] = []
         from screens.session import available_stages
@@ -168,15 +122,12 @@ class WizardApp(App[int]):
 
     # ---- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
+        # Only light widgets before first paint; the panes are mounted once the spec is loaded.
         yield Header()
         with Horizontal(id="main"):
             yield Stepper(self.steps, id="stepper")
             with ContentSwitcher(initial="loading", id="body"):
                 yield Static(Text("Loading the spec…", style="dim"), id="loading")
-                yield SpecPane(id="spec")
-                for n in self.stages:
-                    yield StagePane(n, id=f"stage{n}")
-                yield TestsPane(id="tests")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -220,6 +171,9 @@ class WizardApp(App[int]):
         from wizard.errors import WizardError
 
         try:
+            import screens.spec_pane  # noqa: F401  (the heavy widget modules, off the UI thread)
+            import screens.stage_pane  # noqa: F401
+
             session = Session.open(spec_path=self.spec_path, op_dir=self.op_dir, profile=self.profile_name, cwd=self.cwd)
             try:
                 stages = available_stages(exact=True)
@@ -238,28 +192,51 @@ class WizardApp(App[int]):
         self.query_one("#loading", Static).update(Text(message, style="bold red"))
         self.notify(message, severity="error", timeout=10)
 
-    async def _set_stages(self, stages: tuple[int, ...]) -> None:
-        """Stages 1-3 (or others) registered with the generator get a step and a pane."""
-        new = [n for n in stages if n not in self.stages]
-        if not new:
-            return
-        body = self.query_one("#body", ContentSwitcher)
-        for n in new:
-            later = [m for m in self.stages if m > n]
-            pane = StagePane(n, id=f"stage{n}")
-            await body.mount(pane, before=f"#stage{later[0]}" if later else "#tests")
-            self.stages = tuple(sorted({*self.stages, n}))
+    async def _mount_panes(self, stages: tuple[int, ...]) -> None:
+        """The step panes, for every stage the generator has (Stages 1-3 appear when registered)."""
+        from screens.spec_pane import SpecPane
+        from screens.stage_pane import StagePane, TestsPane
+
+        self.stages = tuple(sorted(set(stages) or set(self.stages)))
         self.steps = build_steps(self.stages)
         self.query_one(Stepper).set_steps(self.steps)
+        panes: list[Any] = [SpecPane(id="spec"), *[StagePane(n, id=f"stage{n}") for n in self.stages], TestsPane(id="tests")]
+        await self.query_one("#body", ContentSwitcher).mount_all(panes)
+        self.stage_panes = {n: p for n, p in zip(self.stages, panes[1:-1])}
+
+    def _save_after_frame(self) -> None:
+        if not self._save_pending:
+            self._save_pending = True
+            self.call_after_refresh(self._flush_save)
+
+    def on_unmount(self) -> None:
+        if self._save_pending:
+            self._flush_save()
+
+    def _flush_save(self) -> None:
+        self._save_pending = False
+        if self.session is not None:
+            try:
+                self.session.save()
+            except Exception as exc:  # a full disk must not lose the UI: say it loudly instead
+                self.notify(f"could not save the session state: {exc}", severity="error", timeout=10)
 
     async def _loaded(self, session: Any, stages: tuple[int, ...] = ()) -> None:
-        await self._set_stages(stages)
+        from screens.cb_form import CBForm
+        from screens.spec_pane import SpecPane
+        from screens.work_form import WorkForm
+
+        await self._mount_panes(stages)
+        session.save_hook = self._save_after_frame
         self.session = session
         self.title = f"ttnn-wizard · {session.spec.name or session.op_dir.name}"
         self.sub_title = f"{session.rel(session.op_dir)} · {session.profile.name}"
-        self.query_one(SpecPane).load(session)
-        await self.query_one(CBForm).load(session)
-        self.query_one(WorkForm).load(session)
+        self.spec_pane = self.query_one(SpecPane)
+        self.cb_form = self.query_one(CBForm)
+        self.work_form = self.query_one(WorkForm)
+        self.spec_pane.load(session)
+        await self.cb_form.load(session)
+        self.work_form.load(session)
         ui = session.ui
         if ui.get("theme") in self.available_themes:
             self.theme = ui["theme"]
@@ -267,21 +244,21 @@ class WizardApp(App[int]):
         if step not in {s.key for s in self.steps}:
             step = "spec"
         tab = ui.get("stage5_tab")
-        if tab:
-            try:
-                self.query_one("#stage5-tabs", TabbedContent).active = tab
-            except Exception:
-                pass
-        for p in self.query(PreviewPane):
+        if tab and 5 in self.stage_panes:
+            self._tabs5().active = str(tab)
+        for p in self._previews():
             p.diff_mode = bool(ui.get("diff", False))
         self.goto(step)
         self.refresh_status()
 
     # ---- navigation ----------------------------------------------------------------------------
     def goto(self, key: str) -> None:
-        if key not in {s.key for s in self.steps}:
+        if key not in {s.key for s in self.steps} or not self.is_running:
             return
-        self.query_one("#body", ContentSwitcher).current = key if self.session is not None else "loading"
+        bodies = self.query("#body")
+        if not bodies:  # a late event while the app shuts down
+            return
+        bodies.first(ContentSwitcher).current = key if self.session is not None else "loading"
         stepper = self.query_one(Stepper)
         if stepper.current_key != key:
             stepper.select_key(key)
@@ -303,14 +280,32 @@ class WizardApp(App[int]):
 
     @property
     def current_step(self) -> str:
-        return str(self.query_one("#body", ContentSwitcher).current or "spec")
+        bodies = self.query("#body")
+        return str(bodies.first(ContentSwitcher).current or "spec") if bodies else "spec"
 
     @on(Stepper.StepChosen)
     def _step_chosen(self, event: Stepper.StepChosen) -> None:
         self.goto(event.key)
 
-    @on(TabbedContent.TabActivated, "#stage5-tabs")
-    def _tab5(self, event: TabbedContent.TabActivated) -> None:
+    def _tabs5(self) -> Any:
+        from textual.widgets import TabbedContent
+
+        return self.stage_panes[5].query_one("#stage5-tabs", TabbedContent)
+
+    def _previews(self) -> list[Any]:
+        from screens.preview import PreviewPane
+
+        return list(self.query(PreviewPane))
+
+    def _preview(self, stage: int) -> Any:
+        from screens.preview import PreviewPane
+
+        pane = self.stage_panes.get(stage)
+        return pane.query_one(f"#preview-{stage}", PreviewPane) if pane is not None else None
+
+    def on_tabbed_content_tab_activated(self, event: Any) -> None:
+        if getattr(event.tabbed_content, "id", None) != "stage5-tabs":
+            return
         if self.session is not None and event.pane is not None and event.pane.id:
             self.session.remember(stage5_tab=event.pane.id)
             if event.pane.id == "tab-files":
@@ -343,22 +338,27 @@ class WizardApp(App[int]):
             statuses[f"stage{n}"] = StepStatus(text, style, blocked=reasons[0] if reasons else "")
             if name in ("RED", "GREEN"):
                 tests.append(f"{n}:{name}")
-            pane = self.query_one(f"#stage{n}", StagePane)
-            pane.set_blockers(reasons)
+            pane = self.stage_panes.get(n)
+            if pane is not None:
+                pane.set_blockers(reasons)
         statuses["tests"] = StepStatus(" ".join(tests) if tests else "not run", "dim")
         self.query_one(Stepper).set_statuses(statuses)
 
     def refresh_step(self, key: str) -> None:
-        if self.session is None or not key.startswith("stage"):
+        if self.session is None:
+            return
+        if key == "tests":
+            self.query_one("#tests").attach(self)  # type: ignore[attr-defined]
+            return
+        if not key.startswith("stage"):
             return
         stage = int(key[5:])
         self.refresh_preview(stage)
 
     def refresh_preview(self, stage: int) -> None:
         """Regenerate (cached per change) and show the stage's files; never raises."""
-        try:
-            preview = self.query_one(f"#preview-{stage}", PreviewPane)
-        except Exception:
+        preview = self._preview(stage)
+        if preview is None:
             return
         reasons = self.blockers(stage)
         if reasons:
@@ -377,26 +377,26 @@ class WizardApp(App[int]):
     def _changes_for(self, files: list[Any]) -> dict[str, Any]:
         from wizard.model import Plan
 
-        plan = self.session.plan()
+        plan = self.session.plan((files[0].stage, files[0].stage)) if files else self.session.plan()
         sub = Plan(op_name=plan.op_name, op_rel_dir=plan.op_rel_dir, files=list(files))
         return {c.path: c for c in self.session.changes(sub)}
 
     # ---- form events --------------------------------------------------------------------------
-    @on(CBForm.Status)
-    def _cb_status(self, event: CBForm.Status) -> None:
+    @on(CBStatus)
+    def _cb_status(self, event: CBStatus) -> None:
         if event.errors != self.cb_errors:
             self.cb_errors = list(event.errors)
             self.refresh_status()
 
-    @on(CBForm.Changed)
-    @on(WorkForm.Changed)
-    @on(SpecPane.Changed)
+    @on(CBChanged)
+    @on(WorkChanged)
+    @on(SpecChanged)
     async def _spec_changed(self, event: Any) -> None:
-        if isinstance(event, CBForm.Changed):
-            self.query_one(WorkForm).redraw()
-        if isinstance(event, SpecPane.Changed):
-            await self.query_one(CBForm).load(self.session)
-            self.query_one(WorkForm).load(self.session)
+        if isinstance(event, CBChanged):
+            self.work_form.redraw()
+        if isinstance(event, SpecChanged):
+            await self.cb_form.load(self.session)
+            self.work_form.load(self.session)
         self.refresh_status()
         if self.current_step.startswith("stage"):
             self.refresh_preview(int(self.current_step[5:]))
@@ -436,16 +436,18 @@ class WizardApp(App[int]):
         return cmds
 
     async def _cb_action(self, name: str) -> None:
+        if self.session is None:
+            return
         self.goto("stage5")
-        self.query_one("#stage5-tabs", TabbedContent).active = "tab-cbs"
-        await getattr(self.query_one(CBForm), f"action_{name}")()
+        self._tabs5().active = "tab-cbs"
+        await getattr(self.cb_form, f"action_{name}")()
 
     async def _reset_cbs(self) -> None:
         if self.session is None:
             return
         self.session.reset_cbs()
-        await self.query_one(CBForm).load(self.session)
-        await self._spec_changed(CBForm.Changed())
+        await self.cb_form.load(self.session)
+        await self._spec_changed(CBChanged())
 
     def _toggle_animation(self) -> None:
         self.animation_level = "full" if self.animation_level == "none" else "none"
@@ -458,21 +460,16 @@ class WizardApp(App[int]):
 
     def action_save(self) -> None:
         if self.session is not None:
-            self.session.state.save()
+            self.session.save()
             self.notify("saved (every change is saved as you go)")
 
     def action_screenshot(self) -> None:
         path = self.save_screenshot()
         self.notify(f"screenshot: {path}")
 
-    def _current_preview(self) -> PreviewPane | None:
+    def _current_preview(self) -> Any:
         step = self.current_step
-        if not step.startswith("stage"):
-            return None
-        try:
-            return self.query_one(f"#preview-{step[5:]}", PreviewPane)
-        except Exception:
-            return None
+        return self._preview(int(step[5:])) if step.startswith("stage") else None
 
     def action_toggle_diff(self) -> None:
         preview = self._current_preview()
@@ -480,9 +477,9 @@ class WizardApp(App[int]):
             self.notify("the diff view is in the stage steps (4, 5 Files, 6)", severity="warning")
             return
         if self.current_step == "stage5":
-            self.query_one("#stage5-tabs", TabbedContent).active = "tab-files"
+            self._tabs5().active = "tab-files"
         on = preview.toggle_diff()
-        for p in self.query(PreviewPane):
+        for p in self._previews():
             p.diff_mode = on
         self.session.remember(diff=on)
         self.refresh_preview(int(self.current_step[5:]))

@@ -20,6 +20,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
+from screens.messages import CBChanged, CBStatus
 from screens.session import CB_FIELDS, validate_cb_rows, validate_cell
 from wizard.model import Lifetime, PageKind
 
@@ -83,6 +84,8 @@ class CBRow(Horizontal):
         super().__init__(classes="cb-row")
         self.row = dict(row)
         self.formats = formats
+        self.cells: dict[str, Input | Select[str]] = {}  # filled on mount: no DOM queries per keystroke
+        self.bytes_label: Label | None = None
 
     def compose(self) -> ComposeResult:
         for name in CB_FIELDS:
@@ -102,23 +105,33 @@ class CBRow(Horizontal):
                 )
         yield Label("", classes="cell c-bytes")
 
+    def on_mount(self) -> None:
+        for w in self.children:
+            if isinstance(w, (Input, Select)) and w.name:
+                self.cells[w.name] = w
+            elif isinstance(w, Label):
+                self.bytes_label = w
+
     def values(self) -> dict[str, str]:
         out = {"_orig": self.row.get("_orig", self.row.get("name", ""))}
-        for w in self.query(".cell"):
+        for name in CB_FIELDS:
+            w = self.cells.get(name)
             if isinstance(w, Input):
-                out[w.name or ""] = w.value
+                out[name] = w.value
             elif isinstance(w, Select):
                 # A Select that has not settled yet reports NULL: keep the row's own value then.
-                out[w.name or ""] = self.row.get(w.name or "", "") if w.value is Select.NULL else str(w.value)
+                out[name] = self.row.get(name, "") if w.value is Select.NULL else str(w.value)
+            else:
+                out[name] = self.row.get(name, "")
         return out
 
     def mark(self, bad_fields: set[str]) -> None:
-        for w in self.query(".cell"):
-            if isinstance(w, (Input, Select)):
-                w.set_class((w.name or "") in bad_fields, "-invalid")
+        for name, w in self.cells.items():
+            w.set_class(name in bad_fields, "-invalid")
 
     def set_bytes(self, text: str) -> None:
-        self.query_one(".c-bytes", Label).update(text)
+        if self.bytes_label is not None:
+            self.bytes_label.update(text)
 
 
 class CBForm(Vertical):
@@ -131,15 +144,8 @@ class CBForm(Vertical):
         Binding("alt+down", "move(1)", "Move CB down"),
     ]
 
-    class Changed(Message):
-        """A valid CB table was saved (the preview should follow)."""
-
-    class Status(Message):
-        """Validation state changed: ``errors`` block generation."""
-
-        def __init__(self, errors: list[str]) -> None:
-            self.errors = errors
-            super().__init__()
+    Changed = CBChanged
+    Status = CBStatus
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -147,6 +153,7 @@ class CBForm(Vertical):
         self.errors: list[str] = []
         self.last_update_ms: float = 0.0
         self._rebuilding = False
+        self._rows: list[CBRow] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="cb-top"):
@@ -164,6 +171,10 @@ class CBForm(Vertical):
         yield Static(
             Text("ctrl+n add · ctrl+l remove · alt+↑/↓ move · tab next cell", style="dim"), id="cb-hint"
         )
+
+    def on_mount(self) -> None:
+        self._gauge = self.query_one("#cb-gauge", Static)
+        self._errors_view = self.query_one("#cb-errors", Static)
 
     async def load(self, session: Session) -> None:
         self.session = session
@@ -186,6 +197,7 @@ class CBForm(Vertical):
             formats = self.session.known_formats()
             widgets = [CBRow({**r, "_orig": r.get("_orig", r.get("name", ""))}, formats) for r in rows]
             await container.mount_all(widgets)
+            self._rows = widgets
         finally:
             self._rebuilding = False
         self.update_live(save=False)
@@ -193,27 +205,24 @@ class CBForm(Vertical):
             self._focus_cell(*focus)
 
     def rows(self) -> list[dict[str, str]]:
-        return [r.values() for r in self.query(CBRow)]
+        return [r.values() for r in self._rows]
 
     def _row_widgets(self) -> list[CBRow]:
-        return list(self.query(CBRow))
+        return self._rows
 
     def _focused_row(self) -> int | None:
         focused = self.app.focused
-        for i, row in enumerate(self._row_widgets()):
-            if focused is not None and focused in row.walk_children():
+        for i, row in enumerate(self._rows):
+            if focused is not None and focused.parent is row:
                 return i
         return None
 
     def _focus_cell(self, row: int, name: str) -> None:
-        rows = self._row_widgets()
-        if not rows:
+        if not self._rows:
             return
-        row = max(0, min(row, len(rows) - 1))
-        for w in rows[row].query(".cell"):
-            if w.name == name and isinstance(w, Widget) and w.focusable:
-                w.focus()
-                return
+        cell = self._rows[max(0, min(row, len(self._rows) - 1))].cells.get(name)
+        if isinstance(cell, Widget) and cell.focusable:
+            cell.focus()
 
     # ---- live updates ----------------------------------------------------------------------
     @on(Input.Changed, ".cell")
@@ -252,7 +261,7 @@ class CBForm(Vertical):
         for i, widget in enumerate(self._row_widgets()):
             widget.mark(bad.get(i, set()))
         budget = self.session.budget(rows)
-        self.query_one("#cb-gauge", Static).update(gauge_text(budget))
+        self._gauge.update(gauge_text(budget))
         by_index = {r.index: r for r in budget.rows}
         for widget, row in zip(self._row_widgets(), rows):
             idx = row.get("index", "").strip()
@@ -260,7 +269,7 @@ class CBForm(Vertical):
             widget.set_bytes(human_bytes(b.total) if b is not None and b.total is not None else ("?" if b is None else "error"))
         messages = [f"row {e.row + 1} {HEADERS.get(e.field, e.field)}: {e.message}" for e in errors]
         messages += [m for m in budget.errors if m not in messages]
-        err = self.query_one("#cb-errors", Static)
+        err = self._errors_view
         if messages:
             err.update(Text("Generation blocked:\n" + "\n".join(f"  • {m}" for m in messages), style="red"))
         else:

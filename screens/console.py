@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import collections
 import re
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from rich.highlighter import Highlighter
 from rich.style import Style
 from rich.text import Text
@@ -56,6 +58,31 @@ class ConsoleHighlighter(Highlighter):
     def highlight(self, text: Text) -> None:
         for pattern, style in _RULES:
             text.highlight_regex(pattern, style)
+
+
+class ConsoleLog(Log):
+    """A Log whose width bookkeeping is cheap for floods of plain text.
+
+    Log measures every new line's cell width in a thread worker per write; that worker holds the GIL while
+    it loops, so the UI stalls anyway, and one thread per 50 ms flush adds up. Plain ASCII lines without tabs
+    are as wide as they are long, so measure those with len() here and only the rest with cell_len.
+    (Overrides Log._update_size of Textual 8.x; pinned in pyproject.)
+    """
+
+    def _update_size(self, updates: int, lines: list[str]) -> None:  # type: ignore[override]
+        if not lines:
+            return
+        width = 0
+        slow = []
+        for line in lines:
+            if line.isascii() and "\t" not in line and line.isprintable():
+                if len(line) > width:
+                    width = len(line)
+            else:
+                slow.append(line)
+        if slow:
+            width = max(width, max(cell_len(self._process_line(line)) for line in slow))
+        self._update_maximum_width(updates, width)
 
 
 class ConsolePane(Widget):
@@ -105,6 +132,7 @@ class ConsolePane(Widget):
         self._match_i = -1
         self._rows: list[Any] = []  # TestResult (or run-level Failure) per table row
         self.lines_written = 0  # lines handed to the Log (benchmarks, tests)
+        self.flush_ms: collections.deque[float] = collections.deque(maxlen=2000)  # UI-side cost per flush
 
     # ---- layout ---------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -112,7 +140,7 @@ class ConsolePane(Widget):
             with Vertical(id="console-left"):
                 yield Input(placeholder="search the output (Enter: next match, n / N)", id="console-search")
                 yield Static("", id="console-status")
-                log = Log(id="console-log", highlight=True, max_lines=self.max_lines)
+                log = ConsoleLog(id="console-log", highlight=True, max_lines=self.max_lines)
                 log.highlighter = ConsoleHighlighter()
                 yield log
             table: DataTable[Any] = DataTable(id="console-results", cursor_type="row", zebra_stripes=True)
@@ -138,6 +166,7 @@ class ConsolePane(Widget):
     def _flush(self) -> None:
         if not self._pending:
             return
+        t0 = time.perf_counter()
         batch: list[str] = []
         pop = self._pending.popleft
         try:
@@ -146,7 +175,11 @@ class ConsolePane(Widget):
         except IndexError:
             pass
         self.lines_written += len(batch)
+        if len(batch) > self.max_lines:
+            # a flood: lines beyond max_lines would be pruned at once; they are all in the run's log file
+            batch = batch[-self.max_lines:]
         self.log_widget.write_lines(batch)
+        self.flush_ms.append((time.perf_counter() - t0) * 1000)
 
     def clear(self) -> None:
         self._pending.clear()
@@ -184,7 +217,8 @@ class ConsolePane(Widget):
         from wizard.errors import WizardError
 
         try:
-            result = runner.run_stage(stage, on_line=self.write_line, expect=expect, build=build, timeout=timeout)
+            result = runner.run_stage(stage, on_line=self.write_line, on_lines=self.write_lines, expect=expect,
+                                      build=build, timeout=timeout)
         except WizardError as exc:  # bad input: say it in the console, keep the app running
             self.write_line(f"ttnn-wizard: {exc}")
             result = None

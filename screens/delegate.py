@@ -31,15 +31,15 @@ class DelegateScreen(ModalScreen[None]):
     DelegateScreen { align: center middle; }
     #delegate-box { width: 96%; height: 94%; border: round $accent; padding: 0 1; background: $surface; }
     #delegate-title { height: 1; text-style: bold; }
-    #delegate-taskrow { height: 3; }
-    #delegate-taskrow Label { width: auto; padding: 1 1 0 0; }
+    #delegate-taskrow { height: 1; }
+    #delegate-taskrow Label { width: auto; padding: 0 1 0 0; }
     #delegate-task { width: 1fr; }
     #delegate-availability { height: auto; }
-    #delegate-estimate { height: auto; max-height: 6; color: $text-muted; }
-    #delegate-buttons { height: 3; }
+    #delegate-estimate { height: auto; max-height: 4; color: $text-muted; }
+    #delegate-buttons { height: 1; margin: 1 0 0 0; }
     #delegate-buttons Button { margin-right: 1; min-width: 10; }
-    #delegate-output { height: 1fr; border: round $primary 40%; padding: 0 1; }
-    #delegate-result { height: auto; max-height: 12; }
+    #delegate-output { height: 1fr; min-height: 4; border: round $primary 40%; padding: 0 1; }
+    #delegate-result { height: auto; max-height: 8; overflow-y: auto; }
     """
     BINDINGS = [
         Binding("ctrl+enter,f10", "send", "Send", id="delegate-send"),
@@ -76,14 +76,14 @@ class DelegateScreen(ModalScreen[None]):
             with Horizontal(id="delegate-taskrow"):
                 yield Label("Task")
                 yield Select([(TASK_LABELS[k], k.value) for k in TaskKind], value=self.task_kind.value,
-                             allow_blank=False, id="delegate-task")
+                             allow_blank=False, compact=True, id="delegate-task")
             yield Static("Claude: checking…", id="delegate-availability")
             yield Static("context: building…", id="delegate-estimate")
             with Horizontal(id="delegate-buttons"):
-                yield Button("Send", id="send", variant="primary", disabled=True)
-                yield Button("Stop", id="stop", disabled=True)
-                yield Button("Review", id="review", variant="success", disabled=True)
-                yield Button("Close", id="close")
+                yield Button("Send F10", id="send", variant="primary", disabled=True, compact=True)
+                yield Button("Stop ^x", id="stop", disabled=True, compact=True)
+                yield Button("Review F5", id="review", variant="success", disabled=True, compact=True)
+                yield Button("Close esc", id="close", compact=True)
             with VerticalScroll(id="delegate-output"):
                 yield Static("", id="delegate-text")
             yield Static("", id="delegate-result")
@@ -286,7 +286,10 @@ class DelegateScreen(ModalScreen[None]):
                 out.append(r.render() + "\n", style="bold red")
             for note in review.notes:
                 out.append(f"note: {note}\n", style="yellow")
-            if review.files:
+            pending = [c for c in review.changes if c.action != "unchanged"]
+            if review.files and not pending:
+                out.append("the proposal matches what is on disk: nothing to review\n", style="yellow")
+            elif review.files:
                 out.append(f"{len(review.files)} file(s) proposed: {', '.join(review.paths)}; "
                            f"checks: {len(review.new_findings)} new finding(s)\n", style="bold")
                 for f in review.new_findings[:5]:
@@ -295,7 +298,7 @@ class DelegateScreen(ModalScreen[None]):
             elif not review.refused:
                 out.append("no file changes proposed\n")
         self.query_one("#delegate-result", Static).update(out)
-        has_files = review is not None and bool(review.files)
+        has_files = review is not None and any(c.action != "unchanged" for c in review.changes)
         self.query_one("#review", Button).disabled = not has_files
         if has_files:
             self.query_one("#review", Button).focus()

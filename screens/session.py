@@ -76,6 +76,8 @@ class Session:
     raw_spec: OpSpec  # as parsed
     spec: OpSpec = field(init=False)  # with overrides applied (manual values marked)
     _plan_cache: dict[tuple[int, int], Plan] = field(default_factory=dict, init=False, repr=False)
+    # The app sets this to save right after the next frame (the edit shows first, then the fsync).
+    save_hook: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.spec = self._effective()
@@ -129,8 +131,18 @@ class Session:
 
         return apply_overrides(self.raw_spec, self.state)
 
-    def _changed(self) -> None:
+    def save(self) -> None:
+        """Save now (atomic). Changes call ``_save`` which may defer this to just after the next frame."""
         self.state.save()
+
+    def _save(self) -> None:
+        if self.save_hook is not None:
+            self.save_hook()
+        else:
+            self.state.save()
+
+    def _changed(self) -> None:
+        self._save()
         self._plan_cache.clear()
         self.spec = self._effective()
 
@@ -191,7 +203,7 @@ class Session:
         self.state.sample_shape = list(shape)
         if dtype:
             self.state.sample_dtype = dtype
-        self.state.save()
+        self._save()
 
     def budget(self, rows: list[dict[str, str]] | None = None) -> L1Budget:
         """L1 use per core for the current (or given, possibly unsaved) CB rows at the sample shape."""
@@ -246,9 +258,8 @@ class Session:
         return self._plan_cache[stages]
 
     def stage_files(self, stage: int) -> list[Any]:
-        return [f for f in self.plan().files if f.stage == stage] if stage in CORE_STAGES else [
-            f for f in self.plan((stage, stage)).files if f.stage == stage
-        ]
+        """What stage ``stage`` writes on its own (Stage 5's factory ends in the kernel TT_THROW; Stage 6 completes it)."""
+        return [f for f in self.plan((stage, stage)).files if f.stage == stage]
 
     def changes(self, plan: Plan) -> list[Any]:
         from wizard.apply import diff_plan
@@ -291,7 +302,7 @@ class Session:
         if all(ui.get(k) == v for k, v in values.items()):
             return
         ui.update(values)
-        self.state.save()
+        self._save()
 
     def rel(self, path: str | Path) -> str:
         from wizard.workspace import relative_to_workspace

@@ -14,11 +14,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea, Tree
 from textual.widgets.tree import TreeNode
 
+from screens.messages import SpecChanged
 from wizard.model import Confidence, Severity
 
 if TYPE_CHECKING:
@@ -76,8 +76,7 @@ class SpecPane(Horizontal):
         Binding("delete,backspace", "reset_field", "Reset field"),
     ]
 
-    class Changed(Message):
-        """An override was set or cleared."""
+    Changed = SpecChanged
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -228,6 +227,9 @@ def build_tree(root: TreeNode[FieldRef], session: Session) -> None:
         for i, r in enumerate(rows):
             line, conf = _prov(r, "requirement")
             _leaf(tnode, r.property, r.requirement, line or r.line, conf, f"input_requirements.{tensor}.{i}.requirement")
+            if r.hint:
+                line, conf = _prov(r, "hint")
+                _leaf(tnode, f"{r.property} message", r.hint, line or r.line, conf, f"input_requirements.{tensor}.{i}.hint")
 
     out = root.add("Output", data=FieldRef("Output", "", None))
     for attr in ("shape", "padded_shape", "dtype", "layout", "memory_layout", "buffer_type"):

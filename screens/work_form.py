@@ -12,10 +12,10 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static, Switch
 
+from screens.messages import WorkChanged
 from wizard.model import Strategy
 
 if TYPE_CHECKING:
@@ -83,8 +83,7 @@ def grid_text(split: WorkSplit | None, grid: tuple[int, int], units: int, error:
 
 
 class WorkForm(Vertical):
-    class Changed(Message):
-        """The work distribution was overridden (the preview should follow)."""
+    Changed = WorkChanged
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
