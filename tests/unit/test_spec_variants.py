@@ -76,7 +76,8 @@ def test_page_count_garbage(cell: str) -> None:
      ("Per-iter", Lifetime.BLOCK), ("Per tile-row", Lifetime.ROW), ("Per sample", Lifetime.ROW),
      ("Per group", Lifetime.ROW), ("Per tile", Lifetime.BLOCK), ("PERSISTENT (Phases 1-3)", Lifetime.ROW),
      ("**PERSISTENT**", Lifetime.ROW), ("Program (read once)", Lifetime.PROGRAM), ("Program (persist)", Lifetime.PROGRAM),
-     ("Block (reused)", Lifetime.BLOCK), ("Block (per tile-row)", Lifetime.BLOCK), ("whenever", None)],
+     ("Block (reused)", Lifetime.BLOCK), ("Block (per tile-row)", Lifetime.BLOCK), ("Tile-row", Lifetime.ROW),
+     ("Phase", Lifetime.BLOCK), ("Streaming", Lifetime.BLOCK), ("Row (persistent)", Lifetime.ROW), ("whenever", None)],
 )
 def test_lifetime_vocabulary(text: str, life: Lifetime | None) -> None:
     assert lifetime_of(text) is life

@@ -71,7 +71,7 @@ def _name(doc: Document, spec: OpSpec, warn, path: Path | None, kv: KeyValue | N
     if title is not None:
         t = title.title
         m = re.match(r"(?i)operation design\s*:\s*`?([A-Za-z_][A-Za-z0-9_]*)", t) or re.match(
-            r"(?i)(.+?)\s+(?:functional\s+)?spec(?:ification)?\b", t
+            r"(?i)(.+?)\s+(?:functional\s+)?spec(?:ification)?\s*$", t
         )
         if m:
             spec.name = snake(m.group(1))
