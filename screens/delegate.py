@@ -302,6 +302,7 @@ class DelegateScreen(ModalScreen[None]):
         self.query_one("#review", Button).disabled = not has_files
         if has_files:
             self.query_one("#review", Button).focus()
+        self.prepare()  # the session's spend changed: refresh the estimate line and the budget check
 
     # -- review + apply ------------------------------------------------------------------------
     def action_review(self) -> None:
