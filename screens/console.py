@@ -43,6 +43,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, Log, Static
 
 FLUSH_SECONDS = 0.05
+FLUSH_MAX_LINES = 4000  # per tick: ~5 ms of Log work here; 80k lines/s of display throughput
 DEFAULT_MAX_LINES = 20_000
 
 _RULES: list[tuple[str, Style]] = [
@@ -164,20 +165,22 @@ class ConsolePane(Widget):
         self._pending.extend(lines)
 
     def _flush(self) -> None:
-        if not self._pending:
+        """Move queued lines into the Log: at most FLUSH_MAX_LINES per tick, so one tick stays a few ms.
+
+        In a flood, lines older than the newest ``max_lines`` are skipped (the Log would prune them at once;
+        every line is in the run's log file), so the view catches up with the end of the output quickly.
+        """
+        pending = self._pending
+        if not pending:
             return
         t0 = time.perf_counter()
-        batch: list[str] = []
-        pop = self._pending.popleft
-        try:
-            while True:
-                batch.append(pop())
-        except IndexError:
-            pass
-        self.lines_written += len(batch)
-        if len(batch) > self.max_lines:
-            # a flood: lines beyond max_lines would be pruned at once; they are all in the run's log file
-            batch = batch[-self.max_lines:]
+        excess = len(pending) - self.max_lines
+        pop = pending.popleft
+        for _ in range(max(0, excess)):
+            pop()
+        n = min(len(pending), FLUSH_MAX_LINES)
+        batch = [pop() for _ in range(n)]
+        self.lines_written += n + max(0, excess)
         self.log_widget.write_lines(batch)
         self.flush_ms.append((time.perf_counter() - t0) * 1000)
 

@@ -112,7 +112,13 @@ class Runner:
         build: bool = True,
         timeout: float | None = None,
         record: bool = True,
+        on_lines: Callable[[list[str]], None] | None = None,
     ) -> RunResult:
+        """Build if needed and run the stage's tests; blocks until done (``stop()`` from another thread).
+
+        ``on_line`` gets each output line; ``on_lines`` (optional, e.g. the console pane) gets plain output in
+        chunks instead, which is much cheaper when a test floods the output. Everything also goes to the log.
+        """
         if expect not in (None, "red", "green"):
             raise WizardError(f"--expect must be red or green, not {expect!r}")
         if not self.op_dir.is_dir():
@@ -142,8 +148,17 @@ class Runner:
                 if on_line is not None:
                     on_line(line)
 
+            def emit_many(lines: list[str]) -> None:
+                log.write("\n".join(lines) + "\n")
+                if on_lines is not None:
+                    on_lines(lines)
+                elif on_line is not None:
+                    for ln in lines:
+                        on_line(ln)
+
             try:
-                self._run(stage, tests, emit, result, junit_local, build=build, timeout=timeout, expect=expect)
+                self._run(stage, tests, emit, emit_many, result, junit_local, build=build, timeout=timeout,
+                          expect=expect)
             finally:
                 self._current = None
                 result.duration = time.monotonic() - started
@@ -165,7 +180,8 @@ class Runner:
             self._state = SessionState.load(self.op_dir)
         return self._state
 
-    def _run(self, stage: int, tests: Sequence[Path], emit: Callable[[str], None], result: RunResult,
+    def _run(self, stage: int, tests: Sequence[Path], emit: Callable[[str], None],
+             emit_many: Callable[[list[str]], None], result: RunResult,
              junit_local: Path, *, build: bool, timeout: float | None, expect: str | None) -> None:
         tmo = self._timeout(timeout)
         local_root = _checkout_root(self.op_dir)
@@ -225,7 +241,7 @@ class Runner:
         def on_event(ev: AgentEvent) -> None:
             self._on_event(ev, emit, result, final)
 
-        rc = proc.stream(emit, on_event)
+        rc = proc.stream(emit, on_event, on_lines=emit_many)
         self._assemble(result, final, rc, proc, junit_local, tmo, cfg)
 
     def _build_cmd(self, build: bool, local_root: Path | None, emit: Callable[[str], None]) -> list[str] | None:
