@@ -79,7 +79,7 @@ def test_compile_findings_are_merged(op_dir: Path, monkeypatch: pytest.MonkeyPat
     fake = types.ModuleType("wizard.verify")
     calls = []
 
-    def check_compile(op: Path, arch: str) -> list[Finding]:
+    def check_compile(op: Path, arch: str, on_line: object = None) -> list[Finding]:
         calls.append((op, arch))
         return [Finding("compile", "device/kernels/dataflow/reader_row_sum.cpp", 3, "error: boom")]
 

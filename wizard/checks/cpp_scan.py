@@ -199,6 +199,7 @@ class Block:
     body_start: int
     body_end: int
     start: int = 0  # offset of the keyword
+    step: tuple[str, str] | None = None  # (step, count with step 1) for `i += step` loops
     loop_var: str | None = None
     count: str | None = None  # trip count as a C++ expression when the header is simple
     why_unknown: str = ""  # when a loop's count is unknown: the reason
@@ -212,33 +213,47 @@ _FOR_COND = re.compile(r"^(\w+)\s*(<=|<|!=)\s*(.+)$|^(.+?)\s*(>=|>)\s*(\w+)$", r
 
 
 def loop_count(header: str) -> tuple[str | None, str | None, str]:
-    """(loop variable, trip count expression, reason when unknown) of a ``for`` header."""
+    """(loop variable, trip count expression, reason when unknown) of a ``for`` header.
+
+    A step other than 1 (``i += s``) gives no count; ``loop_step`` says what the step and the
+    step-1 count are, for a caller that can resolve ``s``.
+    """
+    var, count, why, _step = loop_count_step(header)
+    return var, count, why
+
+
+def loop_count_step(header: str) -> tuple[str | None, str | None, str, tuple[str, str] | None]:
+    """loop_count plus (step, count with step 1) for `i += step` loops."""
     parts = split_top(header, ";")
     if len(parts) != 3:
-        return None, None, f"for ({header.strip()}) is not an init; condition; step loop"
+        return None, None, f"for ({header.strip()}) is not an init; condition; step loop", None
     init, cond, step = (p.strip() for p in parts)
+    init = split_top(init)[0] if init else init  # `uint32_t i = 0, n = 0`: the first declarator is the counter
     mi = _FOR_INIT.match(init)
     if not mi:
-        return None, None, f"loop initialiser `{init}` is not `i = start`"
+        return None, None, f"loop initialiser `{init}` is not `i = start`", None
     var = mi.group(1)
     start = (mi.group(2) or mi.group(3) or mi.group(4) or "").strip()
     mc = _FOR_COND.match(cond)
     if not mc:
-        return var, None, f"loop condition `{cond}` is not `{var} < bound`"
+        return var, None, f"loop condition `{cond}` is not `{var} < bound`", None
     if mc.group(1):
         cvar, op, bound = mc.group(1), mc.group(2), mc.group(3).strip()
     else:
         bound, op, cvar = mc.group(4).strip(), {">": "<", ">=": "<="}[mc.group(5)], mc.group(6)
     if cvar != var:
-        return var, None, f"loop condition `{cond}` tests `{cvar}`, not the loop variable `{var}`"
-    norm_step = step.replace(" ", "")
-    if norm_step not in (f"++{var}", f"{var}++", f"{var}+=1", f"{var}={var}+1"):
-        return var, None, f"loop step `{step}` is not `++{var}`"
+        return var, None, f"loop condition `{cond}` tests `{cvar}`, not the loop variable `{var}`", None
     if start in ("", "0", "0u", "0U"):
         count = bound if op != "<=" else f"({bound}) + 1"
     else:
         count = f"({bound}) - ({start})" if op != "<=" else f"({bound}) - ({start}) + 1"
-    return var, count, ""
+    norm_step = step.replace(" ", "")
+    if norm_step in (f"++{var}", f"{var}++", f"{var}+=1", f"{var}={var}+1"):
+        return var, count, "", None
+    ms = re.fullmatch(re.escape(var) + r"\+=(.+)|" + re.escape(var) + "=" + re.escape(var) + r"\+(.+)", norm_step)
+    if ms:
+        return var, None, f"loop step `{step}` is not 1", (ms.group(1) or ms.group(2), count)
+    return var, None, f"loop step `{step}` is not `++{var}`", None
 
 
 _CTRL = re.compile(r"(?<![\w.])(for|while|if|else|do|switch)\b")
@@ -283,7 +298,7 @@ def control_blocks(masked: str, lines: LineIndex | None = None) -> list[Block]:
                 block.kind = "range-for"
                 block.why_unknown = f"range-for ({' '.join(header.split())}) has no countable bound"
             else:
-                block.loop_var, block.count, block.why_unknown = loop_count(header)
+                block.loop_var, block.count, block.why_unknown, block.step = loop_count_step(header)
         elif kw in ("while", "do"):
             block.why_unknown = f"`{kw}` loop at line {block.line} has no countable bound"
         blocks.append(block)

@@ -111,7 +111,7 @@ _OLD_CB_BASE = {"c_in": 0, "dataflow": 8, "c_out": 16, "c_intermed": 24}
 
 def cb_literal(text: str) -> int | None:
     t = normalise(text).replace(" ", "")
-    for cast in ("static_cast<uint32_t>", "static_cast<uint8_t>", "(uint32_t)", "(uint8_t)", "uint32_t"):
+    for cast in ("static_cast<uint32_t>", "static_cast<uint8_t>", "static_cast<std::uint32_t>", "(std::uint32_t)", "(uint32_t)", "(uint8_t)", "uint32_t"):
         if t.startswith(cast):
             t = t[len(cast):]
     t = t.strip("(){}")
@@ -227,7 +227,15 @@ def read_kernel(path: str, source: str, *, is_compute: bool | None = None) -> Ke
             if start <= offset < end and not cond:
                 cond = f"{pcond} at line {line}"
         for b in cs.enclosing(blocks, offset):
-            if b.kind == "for" and b.count is not None:
+            if b.kind == "for" and b.count is None and b.step is not None:
+                step = kernel_poly(env, b.step[0])
+                base = kernel_poly(env, b.step[1])
+                if step.value == 1:
+                    mult, _ = mult * base, loops.append(normalise(b.step[1]))
+                else:  # ceil(count / step): opaque, but the same on both sides of a matching loop
+                    mult = mult * Poly.sym(f"[ceil(({base})/({step}))]")
+                    loops.append(f"ceil(({normalise(b.step[1])}) / {normalise(b.step[0])})")
+            elif b.kind == "for" and b.count is not None:
                 mult = mult * kernel_poly(env, b.count)
                 loops.append(normalise(b.count))
             elif b.kind in ("for", "range-for", "while", "do"):
@@ -242,10 +250,14 @@ def read_kernel(path: str, source: str, *, is_compute: bool | None = None) -> Ke
         mult, loops, unknown, cond = context(call.start)
         n = kernel_poly(env, call.args[1])
         kf.cb_ops.append(CbOp(SYNC_OPS[call.name], kernel_poly(env, call.args[0]), call.args[0], call.args[1], n * mult, call.line, loops, unknown, cond))
+    covered: list[tuple[int, int]] = []  # spans whose CB references are already understood
+    for call in cs.find_calls(text, masked, "|".join(SYNC_OPS), lines):
+        covered.append((call.open, call.end))
     # Device-2.0 style objects: `CircularBuffer cb(id); cb.push_back(n);`
     objs = {}
     for m in re.finditer(r"\b(?:experimental\s*::\s*)?(?:CircularBuffer|DataflowBuffer)\s+(\w+)\s*[({]([^;]*?)[)}]\s*;", masked):
         objs[m.group(1)] = text[m.start(2) : m.end(2)]
+        covered.append((m.start(), m.end()))
     if objs:
         for m in re.finditer(r"\b(" + "|".join(map(re.escape, objs)) + r")\s*\.\s*(reserve_back|push_back|wait_front|pop_front)\s*\(", masked):
             close = cs.match_close(masked, m.end() - 1)
@@ -253,26 +265,69 @@ def read_kernel(path: str, source: str, *, is_compute: bool | None = None) -> Ke
             mult, loops, unknown, cond = context(m.start())
             cb_text = objs[m.group(1)]
             kf.cb_ops.append(CbOp(MEMBER_OPS[m.group(2)], kernel_poly(env, cb_text), cb_text, n_text, kernel_poly(env, n_text) * mult, lines.line(m.start()), loops, unknown, cond))
-    # other calls that take a CB: which ones, to spot opaque helpers and tile ops
-    cb_names = {op.cb_text.strip() for op in kf.cb_ops} | {
+            covered.append((m.start(), close))
+    # every other place a CB id appears (calls, template arguments): tile ops, transfers, helpers we cannot count
+    cb_names = {op.cb_text.strip() for op in kf.cb_ops if re.fullmatch(r"\w+", op.cb_text.strip())} | {
         n for n, ds in decls.items()
         if _CB_NAME.match(n) and not _NOT_CB.search(n) and (_ARGVAL.fullmatch(ds[0].init.strip()) or cb_literal(ds[0].init) is not None)
     }
     cb_names |= set(objs)
-    for call in cs.find_calls(text, masked, r"[A-Za-z_]\w*", lines):
-        if call.name in SYNC_OPS or call.name in ("get_arg_val", "get_compile_time_arg_val", "get_common_arg_val", "TensorAccessorArgs"):
+    for name in cb_names:
+        for d in decls.get(name, []):
+            covered.append((d.start, cs._statement_end(masked, d.start)))
+    alts = [r"(?:(?:::)?tt\s*::\s*)?CBIndex\s*::\s*c_\d+"] + [re.escape(n) for n in sorted(cb_names, key=len, reverse=True)]
+    tok = re.compile(r"(?<![\w.])(?:" + "|".join(alts) + r")(?!\w)")
+    for m in tok.finditer(masked):
+        if any(a <= m.start() <= b for a, b in covered):
             continue
-        for a in call.args:
-            a_s = a.strip()
-            if a_s in cb_names or re.search(r"CBIndex\s*::\s*c_\d+", a_s):
-                cbp = kernel_poly(env, objs.get(a_s, a_s))
-                kf.cb_uses.append(CbUse(cbp, call.name, call.line, call.args))
-        if call.name in ("noc_async_read", "noc_async_write") and len(call.args) >= 3:
+        func = _enclosing_name(masked, m.start())
+        if func is None:
+            continue
+        token = m.group(0)
+        kf.cb_uses.append(CbUse(kernel_poly(env, objs.get(token, token)), func, lines.line(m.start()), []))
+    for call in cs.find_calls(text, masked, r"noc_async_read|noc_async_write", lines):
+        if len(call.args) >= 3:
             l1 = call.args[1] if call.name == "noc_async_read" else call.args[0]
             cbm = re.search(r"get_(?:write|read)_ptr\s*\(\s*([^)]*)\)", _deref(l1, decls))
             if cbm:
                 kf.transfers.append((kernel_poly(env, cbm.group(1)), call.args[2], call.name, call.line))
     return kf
+
+
+def _enclosing_name(masked: str, offset: int) -> str | None:
+    """The function or template an argument at ``offset`` belongs to: `f(a, X)` / `T<X>` -> f / T."""
+    depth = 0
+    k = offset - 1
+    stop = max(0, offset - 400)
+    while k >= stop:
+        c = masked[k]
+        if c in ")]}":
+            depth += 1
+        elif c in "([{" and depth:
+            depth -= 1
+        elif c == "<" and depth == 0 and k > 0 and (masked[k - 1].isalnum() or masked[k - 1] in "_ "):
+            m = re.search(r"([A-Za-z_]\w*)\s*$", masked[max(0, k - 80) : k])
+            return m.group(1) if m else None
+        elif c == "(" and depth == 0:
+            j = k - 1
+            while j >= 0 and masked[j].isspace():
+                j -= 1
+            if j >= 0 and masked[j] == ">":  # f<T>(...)
+                d = 0
+                while j >= 0:
+                    d += masked[j] == ">"
+                    d -= masked[j] == "<"
+                    if d == 0:
+                        break
+                    j -= 1
+                j -= 1
+            m = re.search(r"([A-Za-z_]\w*)\s*$", masked[max(0, j - 79) : j + 1])
+            name = m.group(1) if m else None
+            return None if name in ("if", "while", "for", "switch", "return") else name
+        elif c in ";{}" and depth == 0:
+            return None
+        k -= 1
+    return None
 
 
 def _deref(expr: str, decls: dict[str, list[cs.Decl]], depth: int = 0) -> str:
@@ -358,7 +413,7 @@ class FactoryFacts:
         if lit is not None or _depth > 5:
             return lit
         t = normalise(text).strip()
-        t = re.sub(r"^(static_cast<\w+>|\(\w+\))\s*", "", t).strip("() ")
+        t = re.sub(r"^(static_cast<[\w:]+>|\([\w:]+\))\s*", "", t).strip("() ")
         if re.fullmatch(r"[A-Za-z_]\w*", t) and t in self.decls:
             return self.cb_index(self.decls[t][0].init, _depth + 1)
         # structured binding from create_cb: `auto [cb_x, h] = create_cb(IDX, ...)`

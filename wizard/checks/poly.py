@@ -111,7 +111,8 @@ _TOKEN = re.compile(
     r"|(?P<name>(?:::)?[A-Za-z_]\w*(?:\s*::\s*[A-Za-z_]\w*)*(?:\s*(?:\.|->)\s*[A-Za-z_]\w*)*)"
     r"|(?P<op>[-+*/%()<>?:,\[\]{}&|!=~^]))"
 )
-_CASTS = ("static_cast", "reinterpret_cast", "const_cast", "uint32_t", "int32_t", "uint64_t", "int", "size_t", "uint16_t")
+_CASTS = ("static_cast", "reinterpret_cast", "const_cast", "uint32_t", "int32_t", "uint64_t", "int", "size_t", "uint16_t",
+          "uint8_t", "std::uint32_t", "std::size_t", "bool", "unsigned")
 
 
 def normalise(text: str) -> str:
