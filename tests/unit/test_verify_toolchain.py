@@ -211,3 +211,11 @@ def test_stub_runs_standalone_as_a_script(tmp_path: Path) -> None:
     cfg = _stub_config(tmp_path)
     r = subprocess.run([sys.executable, "-S", stub_gxx.__file__, str(cfg), "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout.strip() == "riscv-tt-elf-g++ (x) 1.0"
+
+
+def test_status_line_for_the_ui(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from wizard.verify import status
+
+    monkeypatch.setenv("TTNN_WIZARD_VERIFY_HOME", str(tmp_path))
+    ready, line = status()
+    assert not ready and "ttnn-wizard setup-verify" in line
