@@ -142,3 +142,25 @@ def test_cli_host(box: dict[str, Any]) -> None:
     )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr
     assert f"stage 4 on {box['target']}: passed" in proc.stdout
+
+
+def test_lost_link_is_reported_and_the_remote_run_stops_itself(box: dict[str, Any]) -> None:
+    runner = _runner(box)
+    out: dict[str, Any] = {}
+    t = threading.Thread(target=lambda: out.setdefault("r", runner.run_stage(6, build=False, timeout=120)))
+    t.start()
+    end = time.monotonic() + 60
+    while not (box["pids"].exists() and box["pids"].read_text().strip()) and time.monotonic() < end:
+        time.sleep(0.05)
+    test_pid, grandchild = (int(x) for x in box["pids"].read_text().split())
+    # the link dies: kill our local ssh client (not the remote side)
+    runner._current.proc.kill()  # type: ignore[union-attr]
+    t.join(30)
+    res = out["r"]
+    assert res.status == RunStatus.CONNECTION_LOST and "retried" in res.message
+    # nobody reads the remote output any more: the agent stops the hung test itself, well before its timeout
+    for _ in range(100):
+        if _dead(test_pid) and _dead(grandchild):
+            break
+        time.sleep(0.1)
+    assert _dead(test_pid) and _dead(grandchild)

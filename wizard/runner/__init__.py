@@ -333,12 +333,13 @@ class Runner:
             if self._stop.is_set() or proc.stop_requested:
                 result.status = RunStatus.STOPPED
                 result.message = "stopped"
-            elif self.host and rc == 255:
+            elif self.host:
+                # ssh ended without the agent's result: the link broke (ssh exits 255) or ssh was killed
                 self._drop_box()
                 tail = "; ".join(proc.stderr_tail[-2:])
                 result.status = RunStatus.CONNECTION_LOST
-                result.message = (f"lost the connection to {self.host} (ssh exit 255{': ' + tail if tail else ''}); "
-                                  "the remote run stops itself when it cannot send output; the run can be retried")
+                result.message = (f"lost the connection to {self.host} (ssh exit {rc}{': ' + tail if tail else ''}); "
+                                  "the remote run stops itself when nobody reads its output; the run can be retried")
                 result.failure = Failure(FailureKind.OTHER, result.message, "check the link, then run again")
             else:
                 result.status = RunStatus.ERROR

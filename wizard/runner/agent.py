@@ -38,6 +38,17 @@ HANG_TEXT = re.compile(
 HANG_EXIT_CODES = (124, 134, 137)
 
 
+def _reader_gone() -> bool:
+    """True when nobody reads our stdout any more (the ssh session died): poll reports POLLERR on the write
+    end of a pipe whose read end is closed. A hung test prints nothing, so waiting for EPIPE is not enough."""
+    try:
+        p = select.poll()
+        p.register(1, select.POLLOUT)
+        return any(ev & (select.POLLERR | select.POLLHUP | select.POLLNVAL) for _, ev in p.poll(0))
+    except (OSError, ValueError):
+        return False
+
+
 class Stopped(Exception):
     """Stop requested (signal) or nobody listens any more (broken pipe)."""
 
@@ -92,6 +103,7 @@ class Agent:
         deadline = time.monotonic() + timeout
         timed_out = hang_text = False
         killed_at: float | None = None
+        next_link_check = 0.0
         partial = b""
         fd = proc.stdout.fileno()  # type: ignore[union-attr]
         eof = False
@@ -105,6 +117,11 @@ class Agent:
                 elif killed_at is not None and now - killed_at >= grace:
                     self._signal_group(proc.pid, signal.SIGKILL)
                     killed_at = float("inf")  # once
+                if now >= next_link_check:
+                    next_link_check = now + 0.5
+                    if not self.stop_reason and _reader_gone():
+                        self.stop_reason = "output pipe closed (connection lost?)"
+                        continue
                 if eof and proc.poll() is not None:
                     break
                 if eof:
