@@ -105,7 +105,8 @@ def test_missing_and_directory_exit_2(capsys: pytest.CaptureFixture[str], tmp_pa
 def test_unusable_spec_lists_one_line_per_error(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                                                 specs_dir: Path) -> None:
     text = (specs_dir / "reduce_avg_w_rm_spec.md").read_text(encoding="utf-8")
-    text = text.replace("| 1 tile | Kernel |", "| lots | Kernel |").replace("| c_3 | cb_reduced |", "| c_0 | cb_reduced |")
+    text = text.replace("| 1 tile | Kernel |", "| lots | Kernel |")
+    text = text.replace("| c_3 | cb_reduced |", "| c_0 | cb_reduced |")
     p = tmp_path / "bad_spec.md"
     p.write_text(text, encoding="utf-8")
     rc, out, err = run_main(capsys, str(p))

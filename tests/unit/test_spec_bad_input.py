@@ -109,7 +109,8 @@ def test_missing_sections_are_named() -> None:
     spec = parse_spec_text(text)
     missing = sorted(w.message for w in spec.warnings if w.code == "missing-section")
     assert all(w.severity is Severity.WARNING for w in spec.warnings if w.code == "missing-section")
-    for label in ("API Specification", "Work Distribution", "Data Flow", "Memory Access Patterns", "Kernel Data Movement"):
+    labels = ("API Specification", "Work Distribution", "Data Flow", "Memory Access Patterns", "Kernel Data Movement")
+    for label in labels:
         assert any(label in m for m in missing), label
     assert not any("Overview" in m or "Circular Buffer" in m for m in missing)
     assert spec.usable  # missing sections are warnings: the defaults still allow generation

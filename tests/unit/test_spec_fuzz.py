@@ -27,7 +27,7 @@ FUZZ = settings(
 # Text that stresses markdown and the cell parsers: pipes, backticks, emphasis, brackets, RTL marks, NULs.
 NASTY = st.lists(
     st.one_of(
-        st.sampled_from(list("|`*_\\-#>()[]{}=:,;/×·—\t ") + ["**", "c_", "CB_", "tiles", "\u202e", "\u0000", "\ufeff"]),
+        st.sampled_from([*"|`*_\\-#>()[]{}=:,;/×·—\t ", "**", "c_", "CB_", "tiles", "\u202e", "\u0000", "\ufeff"]),
         st.characters(codec="utf-8"),
     ),
     max_size=30,

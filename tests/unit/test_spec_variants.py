@@ -75,7 +75,8 @@ def test_page_count_garbage(cell: str) -> None:
     [("Block", Lifetime.BLOCK), ("Row", Lifetime.ROW), ("Program", Lifetime.PROGRAM), ("Kernel", Lifetime.PROGRAM),
      ("Per-iter", Lifetime.BLOCK), ("Per tile-row", Lifetime.ROW), ("Per sample", Lifetime.ROW),
      ("Per group", Lifetime.ROW), ("Per tile", Lifetime.BLOCK), ("PERSISTENT (Phases 1-3)", Lifetime.ROW),
-     ("**PERSISTENT**", Lifetime.ROW), ("Program (read once)", Lifetime.PROGRAM), ("Program (persist)", Lifetime.PROGRAM),
+     ("**PERSISTENT**", Lifetime.ROW), ("Program (read once)", Lifetime.PROGRAM),
+     ("Program (persist)", Lifetime.PROGRAM),
      ("Block (reused)", Lifetime.BLOCK), ("Block (per tile-row)", Lifetime.BLOCK), ("Tile-row", Lifetime.ROW),
      ("Phase", Lifetime.BLOCK), ("Streaming", Lifetime.BLOCK), ("Row (persistent)", Lifetime.ROW), ("whenever", None)],
 )
@@ -172,7 +173,9 @@ def test_v2_and_architect_layout() -> None:
     assert spec.errors == [], [w.render() for w in spec.errors]
     # The "final" architect table wins over the Part 1 one: no duplicates.
     assert [(c.index, c.name) for c in spec.cbs] == [(0, "cb_in"), (8, "cb_scaler"), (16, "cb_out")]
-    assert [c.line for c in spec.cbs] == [V2.split("\n").index(r) + 1 for r in V2.split("\n") if r.startswith("| c_") and "(" in r.split("|")[1]]
+    v2_lines = V2.split("\n")
+    final_rows = [n + 1 for n, r in enumerate(v2_lines) if r.startswith("| c_") and "(" in r.split("|")[1]]
+    assert [c.line for c in spec.cbs] == final_rows
     assert spec.cb(16).page_kind is PageKind.STICK  # Layout column ROW_MAJOR
     assert spec.cb(0).page_kind is PageKind.TILE
     # No producer/consumer columns in the final table: taken from the Part 1 table's row for the same CB.
@@ -324,13 +327,15 @@ def test_duplicate_and_garbage_rows() -> None:
     ("body", "unit", "total", "conf", "strategy"),
     [
         ("### Work Unit Definition\n| Attribute | Value |\n|---|---|\n| **Granularity** | Tile |\n"
-         "| **Total units** | N * C * Ht * Wt tiles |\n", "tile", "N*C*Ht*Wt", Confidence.EXPLICIT, Strategy.SPLIT_WORK),
+         "| **Total units** | N * C * Ht * Wt tiles |\n", "tile", "N*C*Ht*Wt", Confidence.EXPLICIT,
+         Strategy.SPLIT_WORK),
         ("- **Work unit**: one tile\n- **Grid**: Single core initially; future: 1D grid with "
          "split_work_to_cores(grid_size, Ht)\n", "tile", "NC*Ht*Wt", Confidence.INFERRED, Strategy.SINGLE_CORE),
         ("One work unit = one output stick\n\n### Single-Core Strategy (Template Default)\n- all on core (0, 0)\n\n"
          "### Multi-Core Extension (Future)\n- **Grid**: split_work_to_cores\n", "stick", "N*C*H", Confidence.INFERRED,
          Strategy.SINGLE_CORE),
-        ("- **Work unit**: tile-row\n- **Grid**: Up to compute_with_storage_grid_size\n- **Total work units**: NC * Ht\n",
+        ("- **Work unit**: tile-row\n- **Grid**: Up to compute_with_storage_grid_size\n"
+         "- **Total work units**: NC * Ht\n",
          "tile-row", "NC*Ht", Confidence.EXPLICIT, Strategy.SPLIT_WORK),
     ],
 )
@@ -377,7 +382,8 @@ def test_windows_line_endings_and_bom_keep_line_numbers() -> None:
 
 
 def test_plain_id_column_counts_only_under_a_cb_heading() -> None:
-    table = "| Index | Name | Producer | Consumer | Pages |\n|---|---|---|---|---|\n| 3 | cb_x | Reader | Writer | 2 |\n"
+    table = "| Index | Name | Producer | Consumer | Pages |\n|---|---|---|---|---|\n"
+    table += "| 3 | cb_x | Reader | Writer | 2 |\n"
     spec = parse_spec_text(OVERVIEW + "## Circular Buffers\n\n" + table)
     assert [(c.index, c.name) for c in spec.cbs] == [(3, "cb_x")]
     spec = parse_spec_text(OVERVIEW + "## Some Other Table\n\n" + table)
@@ -446,7 +452,8 @@ def test_architect_final_table_completed_from_part_one() -> None:
     assert spec.cb(16).pages == "2*Wt" and spec.cb(16).lifetime is Lifetime.BLOCK  # final table wins
     c1 = spec.cb(1)
     assert c1.producer == "Compute/Reader" and c1.producer_role is Role.COMPUTE  # first role named
-    assert c1.source("producer").line == lines.index(next(ln for ln in lines if ln.startswith("| c_1 | cb_tilized"))) + 1
+    part1_c1 = next(n for n, ln in enumerate(lines) if ln.startswith("| c_1 | cb_tilized")) + 1
+    assert c1.source("producer").line == part1_c1
     assert spec.cb(0).page_kind is PageKind.TILE  # "Tile-sized pages (RM data ...)"
     assert "cb-merged" in codes(spec, Severity.INFO) and "cb-roles-inferred" not in codes(spec)
     # Kernel arguments introduced by "**Compile-time** (compute kernel):" lines.

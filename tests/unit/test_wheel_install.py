@@ -27,7 +27,7 @@ def _run(argv: list[str], cwd: Path, env: dict[str, str], timeout: float = 300) 
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict[str, str]]:
-    pytest.importorskip("hatchling", reason="hatchling builds the wheel (pip install hatchling; it is in the test extra)")
+    pytest.importorskip("hatchling", reason="hatchling builds the wheel (it is in the test extra)")
     tmp = tmp_path_factory.mktemp("wheel")
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
     env["PIP_NO_INDEX"] = "1"  # never the network
@@ -43,7 +43,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dic
     r = _run([sys.executable, "-m", "venv", "--without-pip", str(venv)], tmp, env)
     assert r.returncode == 0, r.stderr
     py = venv / "bin" / "python"
-    site = Path(_run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], tmp, env).stdout.strip())
+    probe = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    site = Path(_run([str(py), "-c", probe], tmp, env).stdout.strip())
     (site / "_outer_site.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
 
     r = _run([str(py), "-m", "pip", "install", "--no-deps", "--no-index", str(wheel)], tmp, env)

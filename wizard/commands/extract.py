@@ -13,7 +13,7 @@ import sys
 from enum import Enum
 from typing import Any
 
-from wizard.model import OpSpec, Provenanced, Severity, Strategy
+from wizard.model import OpSpec, Provenanced, Strategy
 
 _SKIP_FIELDS = {"prov", "path", "warnings", "sections", "raw"}
 
@@ -79,9 +79,9 @@ def hardware_summary(spec: OpSpec, profile_name: str | None, shape: tuple[int, .
         try:
             b = l1_budget(spec.cbs, profile, shape, dtype)
             budget = {
-                "rows": [{"index": r.index, "name": r.name, "page_kind": r.page_kind.value, "data_format": r.data_format,
-                          "page_size": r.page_size, "num_pages": r.num_pages, "bytes": r.total, "error": r.error}
-                         for r in b.rows],
+                "rows": [{"index": r.index, "name": r.name, "page_kind": r.page_kind.value,
+                          "data_format": r.data_format, "page_size": r.page_size, "num_pages": r.num_pages,
+                          "bytes": r.total, "error": r.error} for r in b.rows],
                 "total": b.total, "budget": b.budget, "fits": b.fits, "errors": b.errors, "message": b.message(),
             }
         except WizardError as exc:
@@ -293,4 +293,3 @@ def render_human(spec: OpSpec, summary: dict[str, Any]) -> str:
 
 
 __all__ = ["run", "spec_to_json", "render_human", "hardware_summary"]
-Severity  # kept for callers formatting warnings by severity

@@ -13,7 +13,7 @@ from pathlib import Path
 from wizard.errors import WizardError
 from wizard.model import OpSpec, Section, Severity, SpecWarning
 
-__all__ = ["parse_spec", "parse_spec_text", "sample_shape", "MAX_SPEC_BYTES"]
+__all__ = ["parse_spec", "parse_spec_text", "sample_shape", "warning_lines", "MAX_SPEC_BYTES", "SpecWarning"]
 
 MAX_SPEC_BYTES = 4 * 1024 * 1024  # real specs are 20-30 kB; a multi-MB "spec" is a wrong file
 
@@ -121,5 +121,3 @@ def warning_lines(spec: OpSpec) -> list[str]:
     """``path:line: severity: message [code]`` for each warning."""
     return [w.render(spec.path) for w in spec.warnings]
 
-
-SpecWarning  # re-exported for callers that only import wizard.spec

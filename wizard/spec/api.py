@@ -8,7 +8,7 @@ from wizard.model import Confidence, OpSpec, OutputSpec, Parameter, Requirement,
 from wizard.spec.markdown import Document, Heading, Table, plain
 from wizard.spec.vocab import is_blank
 
-E, I = Confidence.EXPLICIT, Confidence.INFERRED
+EXPLICIT, INFERRED = Confidence.EXPLICIT, Confidence.INFERRED
 
 API_HEADING = r"api specification|^section a\b|\bapi\b"
 
@@ -59,7 +59,7 @@ def _parameters(doc: Document, spec: OpSpec, api: Heading | None) -> None:
                 req = plain(cell[c_req]).lower()
                 p.required = req.startswith(("yes", "true", "required", "y")) if t.keys[c_req].startswith("required") \
                     else not req.startswith(("yes", "true", "y"))
-                p.mark("required", row.line, E)
+                p.mark("required", row.line, EXPLICIT)
             if c_range is not None:
                 p.valid_range = plain(cell[c_range])
             if c_def is not None:
@@ -68,7 +68,7 @@ def _parameters(doc: Document, spec: OpSpec, api: Heading | None) -> None:
             if c_desc is not None:
                 p.description = plain(cell[c_desc])
             for f in ("name", "type", "valid_range", "default", "description"):
-                p.mark(f, row.line, E)
+                p.mark(f, row.line, EXPLICIT)
             spec.parameters.append(p)
         if spec.parameters:
             return
@@ -97,11 +97,12 @@ def _requirements(doc: Document, spec: OpSpec, api: Heading | None) -> None:
             prop = plain(row.cells[c_prop])
             if not prop:
                 continue
-            r = Requirement(property=prop, requirement=plain(row.cells[c_req]) if c_req is not None else "", line=row.line)
+            req = plain(row.cells[c_req]) if c_req is not None else ""
+            r = Requirement(property=prop, requirement=req, line=row.line)
             if c_hint is not None:
                 r.hint = plain(row.cells[c_hint]).strip().strip('"“”\'')
             for f in ("property", "requirement", "hint"):
-                r.mark(f, row.line, E)
+                r.mark(f, row.line, EXPLICIT)
             rows.append(r)
 
 
@@ -140,7 +141,7 @@ def _output(doc: Document, spec: OpSpec, api: Heading | None, warn) -> None:
         for fname, names in _OUT_FIELDS.items():
             if k in names and not getattr(out, fname):
                 setattr(out, fname, value)
-                out.mark(fname, line, E)
+                out.mark(fname, line, EXPLICIT)
                 break
     if not out.shape:
         warn("missing-output-shape", "the output specification gives no shape", sec.line, Severity.WARNING)

@@ -5,7 +5,8 @@
 3. ``CB ID | Name | Purpose | Capacity | Block Size | Buffering | Producer | Consumer | Lifetime``
 4. ``CB ID | Name | Purpose | Producer | Consumer | Pages | Lifetime`` (v2)
 5. ``CB ID | Name | Purpose | Pages | Lifetime``
-6. ``CB ID | Page Size | Num Pages | Data Format | Purpose`` / ``CB ID | Index | Page Size | Num Pages | Purpose | Source``
+6. ``CB ID | Page Size | Num Pages | Data Format | Purpose`` and
+   ``CB ID | Index | Page Size | Num Pages | Purpose | Source`` (factory-builder output)
 plus the architect's ``CB | Pages | Layout | Valid Region | Lifetime``. CB-ID-resolution tables
 (``Logical CB | Source Ref | Original ID | Final ID``) are not CB tables; their logical names become aliases.
 """
@@ -22,7 +23,7 @@ from wizard.spec.vocab import cb_index, cb_names, is_blank, lifetime_of, name_in
 
 Warn = Callable[..., None]  # warn(code, message, line, severity=Severity.WARNING)
 
-E, I, D = Confidence.EXPLICIT, Confidence.INFERRED, Confidence.DEFAULT
+EXPLICIT, INFERRED, DEFAULT = Confidence.EXPLICIT, Confidence.INFERRED, Confidence.DEFAULT
 
 _ID_KEYS = ("cb id", "cb", "cb index", "cb idx", "cb #", "cb ids", "circular buffer", "cb name/id")
 _LOOSE_ID_KEYS = ("id", "index", "idx", "#", "buffer")  # enough only under a CB heading
@@ -48,7 +49,9 @@ _COLS: dict[str, tuple[str, ...]] = {
 }
 
 _CB_HEADING = re.compile(r"circular buffer|\bcbs?\b|\bcb (?:requirements|allocation|config|table|layout)", re.I)
-_DISCARD_CONTEXT = re.compile(r"\b(removed|unused|deleted|dropped|not needed|no longer|obsolete|deprecated)\b", re.I)
+_DISCARD_CONTEXT = re.compile(
+    r"\b(removed|unused|deleted|dropped|not needed|no longer|obsolete|deprecated)\b", re.I
+)
 _BYTEISH = re.compile(r"size|nbytes|bytes|TILE_HW|FACE_HW", re.I)
 
 
@@ -158,7 +161,9 @@ def parse_size(cell: str) -> tuple[str, PageKind | None, str | None]:
     m = _UNIT_RE.match(s)
     if m and m.group("e").strip():
         unit = m.group("u").lower()
-        kind = PageKind.STICK if unit.startswith(("stick", "row")) else (PageKind.TILE if unit.startswith("tile") else None)
+        kind = PageKind.STICK if unit.startswith(("stick", "row")) else None
+        if unit.startswith("tile"):
+            kind = PageKind.TILE
         text, _, err = try_expr(m.group("e"))
         if err is None and text is not None:
             return text, kind, None
@@ -233,7 +238,7 @@ def extract_cbs(doc: Document, warn: Warn) -> list[CircularBuffer]:
     # The architect's final "| CB | Pages | Layout |" table lacks names and producers that the Part 1 table has.
     filled = _fill_from(cbs, [cb for t in others for cb in _read_table(t, lambda *a, **k: None)[0]])
     if filled:
-        roles_inferred = roles_inferred and any(cb.source("producer").confidence is I for cb in cbs)
+        roles_inferred = roles_inferred and any(cb.source("producer").confidence is INFERRED for cb in cbs)
         warn("cb-merged", f"CB table: {', '.join(filled)} completed from the other CB table "
              f"(line {others[0].line})", tables[0].line, Severity.INFO)
     if roles_inferred:
@@ -260,17 +265,19 @@ def _fill_from(cbs: list[CircularBuffer], others: list[CircularBuffer]) -> list[
         done = False
         for f in _FILLABLE:
             mine, theirs = cb.source(f), o.source(f)
-            if theirs is None or theirs.confidence is not E or (mine is not None and mine.confidence is E):
+            if theirs is None or theirs.confidence is not EXPLICIT:
+                continue
+            if mine is not None and mine.confidence is EXPLICIT:
                 continue
             setattr(cb, f, getattr(o, f))
-            cb.mark(f, theirs.line, E)
+            cb.mark(f, theirs.line, EXPLICIT)
             done = True
         mine, theirs = cb.source("name"), o.source("name")
-        if theirs is not None and theirs.confidence is E:
-            if mine is None or mine.confidence is not E:
+        if theirs is not None and theirs.confidence is EXPLICIT:
+            if mine is None or mine.confidence is not EXPLICIT:
                 old = cb.name
                 cb.name, done = o.name, True
-                cb.mark("name", theirs.line, E)
+                cb.mark("name", theirs.line, EXPLICIT)
                 if old != f"cb_{cb.index}" and old.lower() != cb.name.lower():
                     cb.aliases.append(old)
             elif o.name.lower() != cb.name.lower() and o.name not in cb.aliases:
@@ -298,26 +305,26 @@ def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: li
         return None
 
     names = cb_names(_cell(cells, cols, "name")) if "name" in cols else []
-    name_conf = E
+    name_conf = EXPLICIT
     if not names:
         from_id = name_in_id_cell(id_cell)
         if from_id:
-            names, name_conf = [from_id], I
+            names, name_conf = [from_id], INFERRED
     if not names:
-        names, name_conf = [f"cb_{index}"], D
+        names, name_conf = [f"cb_{index}"], DEFAULT
     cb = CircularBuffer(index=index, name=names[0], aliases=names[1:], line=line, raw=raw)
-    cb.mark("index", line, E)
+    cb.mark("index", line, EXPLICIT)
     cb.mark("name", line, name_conf)
     if cb.aliases:
-        cb.mark("aliases", line, E)
-    if name_conf is D:
+        cb.mark("aliases", line, EXPLICIT)
+    if name_conf is DEFAULT:
         warn("cb-missing-name", f"CB c_{index} has no name; using {cb.name!r}", line, Severity.INFO)
     if not 0 <= index <= 31:
         warn("cb-index-out-of-range", f"CB index {index} ({plain(id_cell)!r}) is outside 0-31", line, Severity.ERROR)
 
     cb.purpose = plain(_cell(cells, cols, "purpose"))
     if cb.purpose:
-        cb.mark("purpose", line, E)
+        cb.mark("purpose", line, EXPLICIT)
 
     # Producer / consumer
     if "producer" in cols or "consumer" in cols:
@@ -326,22 +333,22 @@ def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: li
         cb.producer_role = role_of(cb.producer)
         cb.consumer_role = role_of(cb.consumer)
         for f in ("producer", "consumer", "producer_role", "consumer_role"):
-            cb.mark(f, line, E)
+            cb.mark(f, line, EXPLICIT)
     else:
         cb.producer_role, cb.consumer_role = _default_roles(index)
         cb.producer, cb.consumer = cb.producer_role.value.capitalize(), cb.consumer_role.value.capitalize()
         for f in ("producer", "consumer", "producer_role", "consumer_role"):
-            cb.mark(f, line, I)
+            cb.mark(f, line, INFERRED)
 
     # Pages and page kind
     sizing = _cell(cells, cols, "pages")
     cb.sizing_text = plain(sizing)
     if cb.sizing_text:
-        cb.mark("sizing_text", line, E)
+        cb.mark("sizing_text", line, EXPLICIT)
     layout_kind = _kind_from_text(plain(_cell(cells, cols, "layout"))) if "layout" in cols else None
     page_size_cell = _cell(cells, cols, "page_size")
     kind: PageKind | None = None
-    kind_conf = E
+    kind_conf = EXPLICIT
     if sizing and not is_blank(sizing):
         pages, kind, err = parse_size(sizing)
         if err is not None:
@@ -349,7 +356,7 @@ def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: li
             cb.pages = cb.sizing_text
         else:
             cb.pages = pages
-        cb.mark("pages", line, E)
+        cb.mark("pages", line, EXPLICIT)
         if page_size_cell and kind is None:
             psk = _page_size_kind(page_size_cell)
             if psk is PageKind.BYTES:  # numeric page size x page count: a byte total
@@ -361,15 +368,16 @@ def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: li
                 kind = psk
     else:
         cb.pages = "2"
-        cb.mark("pages", line, D)
+        cb.mark("pages", line, DEFAULT)
         warn("cb-missing-pages", f"CB c_{index} ({cb.name}) has no page count; using 2 (double buffer)", line)
     if layout_kind is not None:
-        kind, kind_conf = layout_kind, E
+        kind, kind_conf = layout_kind, EXPLICIT
     if kind is None:
-        guess = _kind_from_text(cb.purpose, cb.name) if re.search(r"\brm\b|row[- ]?major|stick", f"{cb.purpose} {cb.name}", re.I) else None
+        about = f"{cb.purpose} {cb.name}"
+        guess = _kind_from_text(about) if re.search(r"\brm\b|row[- ]?major|stick", about, re.I) else None
         # RM-stick CBs in tilize/untilize pipelines are still sized in tile-sized pages when the cell says "tiles";
         # only a cell without a unit falls back to the purpose/name.
-        kind, kind_conf = (guess, I) if guess else (PageKind.TILE, D)
+        kind, kind_conf = (guess, INFERRED) if guess else (PageKind.TILE, DEFAULT)
     cb.page_kind = kind
     cb.mark("page_kind", line, kind_conf)
 
@@ -377,7 +385,7 @@ def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: li
     buf = plain(_cell(cells, cols, "buffering"))
     if buf:
         cb.buffering = buf.split()[0].capitalize()
-        cb.mark("buffering", line, E)
+        cb.mark("buffering", line, EXPLICIT)
     else:
         low = cb.sizing_text.lower()
         if "double" in low:
@@ -385,30 +393,30 @@ def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: li
         elif "single" in low:
             cb.buffering = "Single"
         if cb.buffering:
-            cb.mark("buffering", line, I)
+            cb.mark("buffering", line, INFERRED)
 
     # Lifetime
     life_cell = plain(_cell(cells, cols, "lifetime"))
     if life_cell:
         cb.lifetime_text = life_cell
-        cb.mark("lifetime_text", line, E)
+        cb.mark("lifetime_text", line, EXPLICIT)
         life = lifetime_of(life_cell)
         if life is None:
             cb.lifetime = Lifetime.UNKNOWN
             warn("cb-unknown-lifetime", f"CB c_{index} ({cb.name}): lifetime {life_cell!r} is not one of "
                  "Block / Row / Program (or Per-iter, Per tile-row, PERSISTENT ...)", line)
-            cb.mark("lifetime", line, E)
+            cb.mark("lifetime", line, EXPLICIT)
         else:
             cb.lifetime = life
-            cb.mark("lifetime", line, E)
+            cb.mark("lifetime", line, EXPLICIT)
     else:
         hint = f"{cb.purpose} {cb.producer} {cb.name}".lower()
         if re.search(r"\bonce\b|scaler|epsilon|\beps\b|constant|persist", hint):
             cb.lifetime = Lifetime.PROGRAM
-            cb.mark("lifetime", line, I)
+            cb.mark("lifetime", line, INFERRED)
         else:
             cb.lifetime = Lifetime.BLOCK
-            cb.mark("lifetime", line, D)
+            cb.mark("lifetime", line, DEFAULT)
 
     # Data format
     fmt = plain(_cell(cells, cols, "format"))
@@ -418,16 +426,16 @@ def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: li
         except ExprError:
             low = fmt.lower()
             cb.data_format = "output" if "output" in low else "input" if "input" in low else fmt
-        cb.mark("data_format", line, E)
+        cb.mark("data_format", line, EXPLICIT)
     elif "scaler" in f"{cb.name} {cb.purpose}".lower():
         cb.data_format = "bfloat16"  # reduce scaler tiles are bfloat16 (domain.md 2.2 hardware checklist)
-        cb.mark("data_format", line, I)
+        cb.mark("data_format", line, INFERRED)
     elif cb.consumer_role is Role.WRITER or 16 <= index <= 23:
         cb.data_format = "output"
-        cb.mark("data_format", line, I)
+        cb.mark("data_format", line, INFERRED)
     else:
         cb.data_format = "input"
-        cb.mark("data_format", line, D)
+        cb.mark("data_format", line, DEFAULT)
     return cb
 
 
@@ -449,4 +457,4 @@ def _apply_aliases(doc: Document, cbs: list[CircularBuffer]) -> None:
                 known = {cb.name.lower(), *(a.lower() for a in cb.aliases)}
                 if n.lower() not in known:
                     cb.aliases.append(n)
-                    cb.mark("aliases", row.line, I)
+                    cb.mark("aliases", row.line, INFERRED)

@@ -73,7 +73,8 @@ def check_cbs(spec: OpSpec, warn, has_tables: bool) -> None:
             warn("cb-unwritten", f"CB c_{cb.index} ({cb.name}) has no producer: nothing pushes it", cb.line)
         if is_blank(cb.consumer):
             warn("cb-unread", f"CB c_{cb.index} ({cb.name}) has no consumer: nothing pops it", cb.line)
-        for side, text, role in (("producer", cb.producer, cb.producer_role), ("consumer", cb.consumer, cb.consumer_role)):
+        sides = (("producer", cb.producer, cb.producer_role), ("consumer", cb.consumer, cb.consumer_role))
+        for side, text, role in sides:
             if is_blank(text) or role is Role.HOST:
                 continue
             if role is Role.UNKNOWN:

@@ -8,7 +8,7 @@ from wizard.model import ArgSpec, Confidence, KernelSpec, OpSpec, Role
 from wizard.spec.markdown import Document, Heading, Table, plain
 from wizard.spec.vocab import is_blank, role_of
 
-E, I = Confidence.EXPLICIT, Confidence.INFERRED
+EXPLICIT, INFERRED = Confidence.EXPLICIT, Confidence.INFERRED
 _KERNEL_ROLES = (Role.READER, Role.WRITER, Role.COMPUTE)
 
 
@@ -19,37 +19,41 @@ def _is_kernel_table(t: Table) -> bool:
     )
 
 
+def _col(keys: list[str], *names: str) -> int | None:
+    for n in names:
+        for j, k in enumerate(keys):
+            if k == n or k.startswith(n):
+                return j
+    return None
+
+
+def _cell(cells: list[str], c: int | None) -> str:
+    return plain(cells[c]) if c is not None and c < len(cells) else ""
+
+
 def extract_kernels(doc: Document, spec: OpSpec) -> None:
     tables = [t for t in doc.tables if _is_kernel_table(t)]
-    under = [t for t in tables if _heading_title(doc, t).lower().find("kernel") >= 0]
+    under = [t for t in tables if "kernel" in _heading_title(doc, t).lower()]
     for t in (under or tables)[:1]:
         keys = t.keys
-
-        def col(*names: str) -> int | None:
-            for n in names:
-                for j, k in enumerate(keys):
-                    if k == n or k.startswith(n):
-                        return j
-            return None
-
-        c_core, c_noc = col("core", "risc", "processor"), col("noc")
-        c_in, c_out = col("input", "reads from", "reads"), col("output", "writes to", "writes")
-        c_fn = col("actual function", "operations", "function", "description", "responsibility")
+        c_core, c_noc = _col(keys, "core", "risc", "processor"), _col(keys, "noc")
+        c_in, c_out = _col(keys, "input", "reads from", "reads"), _col(keys, "output", "writes to", "writes")
+        c_fn = _col(keys, "actual function", "operations", "function", "description", "responsibility")
         for row in t.rows:
             name = plain(row.cells[0]).strip("`")
             if not name or is_blank(name):
                 continue
             k = KernelSpec(name=name, line=row.line)
-            get = lambda c: plain(row.cells[c]) if c is not None else ""  # noqa: E731
-            k.core, k.noc, k.inputs, k.outputs, k.function = get(c_core), get(c_noc), get(c_in), get(c_out), get(c_fn)
+            k.core, k.noc = _cell(row.cells, c_core), _cell(row.cells, c_noc)
+            k.inputs, k.outputs, k.function = _cell(row.cells, c_in), _cell(row.cells, c_out), _cell(row.cells, c_fn)
             k.role = role_of(name)
             if k.role is Role.UNKNOWN:
                 k.role = role_of(k.core)
-                k.mark("role", row.line, I)
+                k.mark("role", row.line, INFERRED)
             else:
-                k.mark("role", row.line, E)
+                k.mark("role", row.line, EXPLICIT)
             for f in ("name", "core", "noc", "inputs", "outputs", "function"):
-                k.mark(f, row.line, E)
+                k.mark(f, row.line, EXPLICIT)
             spec.kernels.append(k)
     _arg_tables(doc, spec)
     _empty_arg_sections(doc, spec)
@@ -91,7 +95,7 @@ def _arg_rows(t: Table) -> list[ArgSpec]:
         a.type = plain(row.cells[c_type]) if c_type is not None else ""
         a.description = plain(row.cells[c_desc]) if c_desc is not None else ""
         for f in ("index", "name", "type", "description"):
-            a.mark(f, row.line, E)
+            a.mark(f, row.line, EXPLICIT)
         out.append(a)
     return out
 
@@ -158,6 +162,6 @@ def _note_kernel(spec: OpSpec, title: str, key: str, line: int | None) -> None:
     if role not in _KERNEL_ROLES or any(k.role is role for k in spec.kernels):
         return
     k = KernelSpec(name=_file_in(title) or key, role=role, line=line)
-    k.mark("name", line, I)
-    k.mark("role", line, I)
+    k.mark("name", line, INFERRED)
+    k.mark("role", line, INFERRED)
     spec.kernels.append(k)

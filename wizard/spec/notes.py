@@ -9,7 +9,7 @@ from wizard.model import Confidence, OpSpec
 from wizard.spec.markdown import Document, plain
 from wizard.spec.vocab import try_expr
 
-E = Confidence.EXPLICIT
+EXPLICIT = Confidence.EXPLICIT
 
 
 def extract_notes(doc: Document, spec: OpSpec) -> None:
@@ -30,7 +30,7 @@ def _data_flow(doc: Document, spec: OpSpec) -> None:
     end = subs[0].line - 1 if subs else target.end_line
     text = "\n".join(doc.lines[target.line : end]).strip("\n")
     spec.data_flow = text or doc.body(target)
-    spec.mark("data_flow", target.line, E)
+    spec.mark("data_flow", target.line, EXPLICIT)
 
 
 def _memory_access(doc: Document, spec: OpSpec) -> None:
@@ -42,7 +42,7 @@ def _memory_access(doc: Document, spec: OpSpec) -> None:
         spec.memory_access[sub.title] = doc.body(sub)
     if not subs and doc.body(sec).strip():
         spec.memory_access[sec.title] = doc.body(sec)
-    spec.mark("memory_access", sec.line, E)
+    spec.mark("memory_access", sec.line, EXPLICIT)
 
 
 def _edge_cases(doc: Document, spec: OpSpec) -> None:
@@ -57,7 +57,7 @@ def _edge_cases(doc: Document, spec: OpSpec) -> None:
     for b in doc.blocks_in(sec, "item"):
         spec.edge_cases.append(plain(b.text))
     if spec.edge_cases:
-        spec.mark("edge_cases", sec.line, E)
+        spec.mark("edge_cases", sec.line, EXPLICIT)
 
 
 def _test_criteria(doc: Document, spec: OpSpec) -> None:
@@ -75,7 +75,7 @@ def _test_criteria(doc: Document, spec: OpSpec) -> None:
         spec.test_criteria[title] = items
         if re.search(r"validation", title, re.I):
             spec.validation_behavior.extend(i for i in items if "->" in i or "→" in i or "error" in i.lower())
-    spec.mark("test_criteria", sec.line, E)
+    spec.mark("test_criteria", sec.line, EXPLICIT)
 
 
 _SIZING_HEADING = re.compile(r"siz|notation|circular buffer|\bcb\b|work|core (?:assign|distrib)|symbols", re.I)

@@ -9,7 +9,7 @@ from wizard.model import Confidence, OpSpec, Reference, Severity
 from wizard.spec.markdown import Document, KeyValue, plain
 from wizard.spec.vocab import is_blank
 
-E, I, D = Confidence.EXPLICIT, Confidence.INFERRED, Confidence.DEFAULT
+EXPLICIT, INFERRED, DEFAULT = Confidence.EXPLICIT, Confidence.INFERRED, Confidence.DEFAULT
 
 DEFAULT_CATEGORY = "experimental"  # ttnn/cpp/ttnn/operations/experimental exists for ops without a home yet
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -48,7 +48,7 @@ def extract_overview(doc: Document, spec: OpSpec, warn, path: Path | None) -> No
     mode = _get(pairs, r"planning mode", r"mode")
     if mode is not None and not is_blank(mode.value):
         spec.planning_mode = plain(mode.value)
-        spec.mark("planning_mode", mode.line, E)
+        spec.mark("planning_mode", mode.line, EXPLICIT)
     _references(doc, spec, pairs)
 
 
@@ -58,11 +58,11 @@ def _name(doc: Document, spec: OpSpec, warn, path: Path | None, kv: KeyValue | N
         value = re.sub(r"\(.*?\)", " ", value).strip()  # "(alias: variance_w)"
         if _IDENT.fullmatch(value):
             spec.name = value
-            spec.mark("name", kv.line, E)
+            spec.mark("name", kv.line, EXPLICIT)
             return
         spec.name = snake(value)
         if spec.name:
-            spec.mark("name", kv.line, I)
+            spec.mark("name", kv.line, INFERRED)
             warn("name-normalised", f"operation name {value!r} is not an identifier; using {spec.name!r}",
                  kv.line, Severity.WARNING)
             return
@@ -76,7 +76,7 @@ def _name(doc: Document, spec: OpSpec, warn, path: Path | None, kv: KeyValue | N
         if m:
             spec.name = snake(m.group(1))
             if spec.name:
-                spec.mark("name", title.line, I)
+                spec.mark("name", title.line, INFERRED)
                 warn("name-inferred", f"no **Operation Name** bullet in the Overview; name {spec.name!r} taken "
                      "from the title", title.line, Severity.WARNING)
                 return
@@ -84,7 +84,7 @@ def _name(doc: Document, spec: OpSpec, warn, path: Path | None, kv: KeyValue | N
         m = re.match(r"(?i)([A-Za-z_][A-Za-z0-9_]*)_(?:spec|op_design|design)\.md$", path.name)
         if m:
             spec.name = m.group(1)
-            spec.mark("name", None, I)
+            spec.mark("name", None, INFERRED)
             warn("name-inferred", f"no **Operation Name** in the spec; name {spec.name!r} taken from the file name",
                  None, Severity.WARNING)
             return
@@ -97,7 +97,7 @@ def _category(spec: OpSpec, warn, path: Path | None, kv: KeyValue | None) -> Non
         m = _IDENT.match(plain(kv.value).replace("-", "_"))
         if m:
             spec.category = m.group(0).lower()
-            spec.mark("category", kv.line, E)
+            spec.mark("category", kv.line, EXPLICIT)
             return
     if path is not None:
         parts = list(path.resolve().parts) if path.is_absolute() else list(path.parts)
@@ -105,12 +105,12 @@ def _category(spec: OpSpec, warn, path: Path | None, kv: KeyValue | None) -> Non
             k = len(parts) - 1 - parts[::-1].index("operations")
             if k + 2 < len(parts) and parts[k + 1] != spec.name and _IDENT.fullmatch(parts[k + 1]):
                 spec.category = parts[k + 1]
-                spec.mark("category", None, I)
+                spec.mark("category", None, INFERRED)
                 warn("missing-category", f"no **Category** in the Overview; using {spec.category!r} from the spec's "
                      "location", kv.line if kv else None, Severity.WARNING)
                 return
     spec.category = DEFAULT_CATEGORY
-    spec.mark("category", None, D)
+    spec.mark("category", None, DEFAULT)
     warn("missing-category", f"no **Category** in the Overview; using the default {DEFAULT_CATEGORY!r}",
          kv.line if kv else None, Severity.WARNING)
 
@@ -123,10 +123,10 @@ def _references(doc: Document, spec: OpSpec, pairs: list[KeyValue]) -> None:
             name = re.sub(r"\(.*?\)", "", item).strip().strip(".")
             if name and not is_blank(name):
                 ref = Reference(name=name)
-                ref.mark("name", ops.line, E)
+                ref.mark("name", ops.line, EXPLICIT)
                 if role_m and "_" in role_m.group(1):
                     ref.role = role_m.group(1)
-                    ref.mark("role", ops.line, E)
+                    ref.mark("role", ops.line, EXPLICIT)
                 spec.references.append(ref)
     analyses = _get(pairs, r"reference analys[ie]s(?:/analyses)?(?: ?\(s\))?", r"reference analysis/analyses")
     if analyses is None:
@@ -145,10 +145,10 @@ def _references(doc: Document, spec: OpSpec, pairs: list[KeyValue]) -> None:
         target = next((r for r in spec.references if not r.path and (r.name in stem or stem in r.name)), None)
         if target is None:
             target = Reference(name=stem or p)
-            target.mark("name", line, I)
+            target.mark("name", line, INFERRED)
             spec.references.append(target)
         target.path = p
-        target.mark("path", line, E)
+        target.mark("path", line, EXPLICIT)
         if role:
             target.role = role
-            target.mark("role", line, E)
+            target.mark("role", line, EXPLICIT)

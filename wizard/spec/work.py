@@ -14,7 +14,7 @@ from wizard.model import Confidence, OpSpec, Severity, Strategy, WorkDistributio
 from wizard.spec.markdown import Document, Heading, plain
 from wizard.spec.vocab import BATCH_SYMBOLS, SHAPE_SYMBOLS, is_blank, try_expr
 
-E, I, D = Confidence.EXPLICIT, Confidence.INFERRED, Confidence.DEFAULT
+EXPLICIT, INFERRED, DEFAULT = Confidence.EXPLICIT, Confidence.INFERRED, Confidence.DEFAULT
 
 WORK_HEADING = r"work distribution|work split|parallelization|core distribution"
 
@@ -62,21 +62,21 @@ def extract_work(doc: Document, spec: OpSpec, warn) -> None:
         unit = _prose_unit(doc, sec)
     if unit is not None:
         w.unit = unit_kind(unit[0])
-        w.mark("unit", unit[1], E if unit[2] else I)
+        w.mark("unit", unit[1], EXPLICIT if unit[2] else INFERRED)
     else:
-        w.mark("unit", None, D)
+        w.mark("unit", None, DEFAULT)
 
     if "unit_size" in values:
         w.unit_size = plain(values["unit_size"][0])
-        w.mark("unit_size", values["unit_size"][1], E)
+        w.mark("unit_size", values["unit_size"][1], EXPLICIT)
     elif w.unit == "tile-row":
         w.unit_size = "Wt tiles"
-        w.mark("unit_size", None, I)
+        w.mark("unit_size", None, INFERRED)
 
     for key, attr in (("per_core", "per_core"), ("remainder", "remainder"), ("grid", "grid")):
         if key in values:
             setattr(w, attr, plain(values[key][0]))
-            w.mark(attr, values[key][1], E)
+            w.mark(attr, values[key][1], EXPLICIT)
 
     _strategy(doc, sec, w, values)
     _row_wise(doc, sec, w)
@@ -88,7 +88,8 @@ def _collect(doc: Document, sec: Heading) -> dict[str, tuple[str, int, bool]]:
 
     Values under a "future"/"extension" sub-heading are skipped: they describe a later version."""
     out: dict[str, tuple[str, int, bool]] = {}
-    future = [h for h in doc.headings if sec.line < h.line <= sec.end_line and re.search(r"future|extension", h.title, re.I)]
+    future = [h for h in doc.headings
+              if sec.line < h.line <= sec.end_line and re.search(r"future|extension", h.title, re.I)]
 
     def in_future(line: int) -> bool:
         return any(h.line <= line <= h.end_line for h in future)
@@ -133,38 +134,38 @@ def _strategy(doc: Document, sec: Heading | None, w: WorkDistribution, values: d
         text = re.split(r"(?i)\bfuture\b|\blater\b", plain(grid[0]))[0].lower()
         if re.search(r"\b1\s*[x×]\s*1\b|single[- ]core|one core|\(0,\s*0\)", text):
             w.strategy = Strategy.SINGLE_CORE
-            w.mark("strategy", grid[1], E)
+            w.mark("strategy", grid[1], EXPLICIT)
             return
         if re.search(r"split_work|dynamic|multi|1d|2d|grid|cores|compute_with_storage", text):
             w.strategy = Strategy.SPLIT_WORK
-            w.mark("strategy", grid[1], E)
+            w.mark("strategy", grid[1], EXPLICIT)
             return
     if sec is not None:
         for h in doc.find(r"single[- ]core", within=sec):
             if not re.search(r"future|extension", h.title, re.I):
                 w.strategy = Strategy.SINGLE_CORE
-                w.mark("strategy", h.line, E)
+                w.mark("strategy", h.line, EXPLICIT)
                 return
         body = doc.body(sec)
         if re.search(r"split_work_to_cores|split_blocks|two core groups|core group", body, re.I):
             w.strategy = Strategy.SPLIT_WORK
-            w.mark("strategy", sec.line, I)
+            w.mark("strategy", sec.line, INFERRED)
             return
     w.strategy = Strategy.SPLIT_WORK
-    w.mark("strategy", None, D)
+    w.mark("strategy", None, DEFAULT)
 
 
 def _row_wise(doc: Document, sec: Heading | None, w: WorkDistribution) -> None:
     if sec is None:
-        w.mark("row_wise", None, D)
+        w.mark("row_wise", None, DEFAULT)
         return
     m = re.search(r"row_wise\s*[=:]\s*(true|false)|row[- ]major core order", doc.body(sec), re.I)
     if m:
         w.row_wise = (m.group(1) or "true").lower() == "true"
         line = sec.line + 1 + doc.body(sec)[: m.start()].count("\n")
-        w.mark("row_wise", line, E)
+        w.mark("row_wise", line, EXPLICIT)
     else:
-        w.mark("row_wise", None, D)
+        w.mark("row_wise", None, DEFAULT)
 
 
 def _total(doc: Document, sec: Heading | None, w: WorkDistribution, values: dict, warn) -> None:
@@ -174,13 +175,13 @@ def _total(doc: Document, sec: Heading | None, w: WorkDistribution, values: dict
         text, symbols, err = _total_expr(written)
         if err is None and text is not None and symbols <= SHAPE_SYMBOLS:
             w.total_units = text
-            w.mark("total_units", total[1], E)
+            w.mark("total_units", total[1], EXPLICIT)
             _batch_check(w, symbols, total[1], warn)
             return
         guess = _INFERRED_TOTAL.get(w.unit, "NC*Ht*Wt")
         why = err if err is not None else f"{', '.join(sorted(symbols - SHAPE_SYMBOLS))} is not bound by a shape"
         w.total_units = guess
-        w.mark("total_units", total[1], I)
+        w.mark("total_units", total[1], INFERRED)
         warn("total-units-unevaluable", f"total work units {written!r} cannot be evaluated ({why}); using {guess} "
              f"for unit {w.unit!r} instead; override it if that is wrong", total[1], Severity.WARNING)
         return
@@ -190,14 +191,14 @@ def _total(doc: Document, sec: Heading | None, w: WorkDistribution, values: dict
             found = _expr_in_text(values[key][0])
             if found is not None:
                 w.total_units = found[0]
-                w.mark("total_units", values[key][1], I)
+                w.mark("total_units", values[key][1], INFERRED)
                 warn("work-total-inferred", f"total work units {found[0]!r} inferred from {plain(values[key][0])!r}",
                      values[key][1], Severity.INFO)
                 _batch_check(w, found[1], values[key][1], warn)
                 return
     guess = _INFERRED_TOTAL.get(w.unit, "NC*Ht*Wt")
     w.total_units = guess
-    w.mark("total_units", None, I)
+    w.mark("total_units", None, INFERRED)
     warn("work-total-inferred", f"the spec gives no total number of work units; assuming {guess} for unit "
          f"{w.unit!r} (batch-aware)", sec.line if sec else None, Severity.INFO)
 
@@ -223,15 +224,17 @@ def _strip_unit_words(s: str) -> str:
     return re.sub(r"(?i)\s+(?:tile[- ]rows?|rows?|sticks?|tiles?|units?|pixels?|blocks?|work units?)\b.*$", "", s)
 
 
+_TOTAL_SYMBOLS = _HEIGHT_SYMBOLS | BATCH_SYMBOLS | {"Wt", "W", "Ct", "HW"}
+
+
 def _expr_in_text(text: str) -> tuple[str, frozenset[str]] | None:
     """A parenthesised or function-argument expression of shape symbols inside prose."""
     s = re.split(r"(?i)\bfuture\b|\blater\b|\bextension\b", plain(text))[0]  # a later version's split is not this one's
     for m in re.finditer(r"\(([^()]+)\)", s):
         for part in m.group(1).split(","):
             e, symbols, err = try_expr(part)
-            if err is None and e is not None and symbols and (symbols & (_HEIGHT_SYMBOLS | BATCH_SYMBOLS | {"Wt", "W"})):
-                if symbols <= (_HEIGHT_SYMBOLS | BATCH_SYMBOLS | {"Wt", "W", "Ct", "HW"}):
-                    return e, symbols
+            if err is None and e is not None and symbols and symbols <= _TOTAL_SYMBOLS:
+                return e, symbols
     return None
 
 
