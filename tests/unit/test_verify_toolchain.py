@@ -157,10 +157,9 @@ def test_pip_failure_names_the_registry(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_ready_stamp_makes_setup_instant(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path
-    for p in ("venv/bin/python", "zig"):
+    for p in ("venv/bin/python", "zig", "ttnn/runtime/sfpi/compiler/bin/riscv-tt-elf-g++", "sup/stub.json"):
         (home / p).parent.mkdir(parents=True, exist_ok=True)
         (home / p).write_text("")
-    (home / "ttnn").mkdir()
     tc = toolchain.Toolchain(
         home=home, python="/p", venv_python=str(home / "venv/bin/python"), ttnn_root=str(home / "ttnn"),
         zig=str(home / "zig"), version_string="v", ttnn_version=toolchain.TTNN_VERSION,

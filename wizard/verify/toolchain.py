@@ -208,7 +208,9 @@ def load_toolchain(home: Path | None = None) -> Toolchain | None:
         tc = Toolchain(**{**d, "home": Path(d["home"]), "arches": arches})
     except (TypeError, KeyError):
         return None
-    if not (Path(tc.venv_python).exists() and Path(tc.zig).exists() and Path(tc.ttnn_root).is_dir()):
+    wrapper = Path(tc.ttnn_root) / "runtime" / "sfpi" / "compiler" / "bin" / "riscv-tt-elf-g++"
+    needed = (Path(tc.venv_python), Path(tc.zig), wrapper, tc.home / "sup" / "stub.json")
+    if not all(p.exists() for p in needed):
         return None
     return tc
 
@@ -319,8 +321,10 @@ def _purelib(venv_python: Path) -> Path:
         [str(venv_python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
+    if r.returncode != 0 or not r.stdout.strip():
+        raise VerifySetupError(f"the venv's Python ({venv_python}) does not run: {r.stderr.strip()[-300:]}; try --force")
     return Path(r.stdout.strip())
 
 
@@ -448,10 +452,9 @@ def _self_check(tc: Toolchain, on_line: OnLine) -> None:
         if not good.ok:
             raise VerifySetupError(f"self-check: the known-good reader does not compile for {arch}: {good.summary()}")
         with tempfile.TemporaryDirectory(prefix="ttnn-wizard-selfcheck-") as tmp:
-            text = reader.read_text(encoding="utf-8")
-            lines = text.splitlines()
-            idx = next(i for i, ln in enumerate(lines) if "get_arg_val<uint32_t>(0)" in ln)
-            lines[idx] = lines[idx].replace("get_arg_val<uint32_t>(0)", "get_arg_vall<uint32_t>(0)")
+            lines = reader.read_text(encoding="utf-8").splitlines()
+            lines.append("void wizard_self_check() { (void)get_arg_vall<uint32_t>(0); }  // the typo")
+            idx = len(lines) - 1
             broken = Path(tmp) / "reader_broken.cpp"
             broken.write_text("\n".join(lines) + "\n", encoding="utf-8")
             bad = compile_kernel(tc, arch, KernelJob(path=broken, rel="reader_broken.cpp", processor="ncrisc", ct_args=ta, cb_formats={0: "bfloat16"}))
