@@ -101,3 +101,20 @@ def test_state_folder_is_not_checked(op_dir: Path) -> None:
     base.mkdir(parents=True)
     (base / "broken.cpp").write_text("int x = ;")
     assert not [f for f in check_op_dir(op_dir) if ".ttnn-wizard" in f.path]
+
+
+def test_borrowed_kernel_from_another_op_is_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A factory may build a kernel from another op's directory: it is read from the checkout and checked."""
+    root = tmp_path / "checkout"
+    op_dir = root / "ttnn/cpp/ttnn/operations/reduction/row_sum"
+    shutil.copytree(OP, op_dir)
+    shared = root / "ttnn/cpp/ttnn/operations/eltwise/shared/device/kernels/dataflow/reader_row_sum.cpp"
+    shared.parent.mkdir(parents=True)
+    (op_dir / "device/kernels/dataflow/reader_row_sum.cpp").rename(shared)
+    factory = op_dir / "device/row_sum_program_factory.cpp"
+    factory.write_text(factory.read_text().replace("operations/reduction/row_sum/device/kernels/dataflow/reader_row_sum.cpp", "operations/eltwise/shared/device/kernels/dataflow/reader_row_sum.cpp"))
+    assert main(["check", "--op-dir", str(op_dir)]) == 0
+    shared.write_text(shared.read_text().replace("cb_push_back(cb_in, 1);", "cb_push_back(cb_in, 2);"))
+    assert main(["check", "--op-dir", str(op_dir)]) == 1
+    out = capsys.readouterr().out
+    assert "../../eltwise/shared/device/kernels/dataflow/reader_row_sum.cpp:21: error:" in out

@@ -7,6 +7,8 @@ same code runs on an op directory on disk (``check_op_dir``) and on a generation
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -101,6 +103,29 @@ def read_op_files(op_dir: Path) -> tuple[dict[str, str], list[Finding]]:
     return files, notes
 
 
+_CREATE_KERNEL_PATH = re.compile(r'CreateKernel\s*\(\s*[\w.>-]+\s*,\s*"([^"\n]+)"')
+
+
+def borrowed_kernels(op_dir: Path, files: Mapping[str, str]) -> dict[str, str]:
+    """Kernels the factory builds from other ops' directories (e.g. eltwise/unary's reader), read from the
+    checkout so their CB and argument contract is checked too; keyed by their path relative to the op dir."""
+    from wizard.checks.cpp_scan import mask
+
+    out: dict[str, str] = {}
+    roots = [op_dir.resolve(), *op_dir.resolve().parents]
+    for rel in factory_paths(files):
+        for m in _CREATE_KERNEL_PATH.finditer(mask(files[rel], strings=False)):
+            path = m.group(1)
+            if path.startswith("/") or ".." in path.split("/") or any(path == p or path.endswith("/" + p) for p in files):
+                continue
+            for root in roots[1:]:
+                f = root / path
+                if f.is_file() and f.suffix in SOURCE_SUFFIXES and f.stat().st_size <= MAX_FILE_BYTES:
+                    out[os.path.relpath(f, op_dir.resolve())] = f.read_text(encoding="utf-8", errors="replace")
+                    break
+    return out
+
+
 def _disk_exists(op_dir: Path, files: Mapping[str, str]) -> Callable[[str], bool]:
     """A CreateKernel path is repo-relative: look for it above the op dir, else match the op's own files."""
     roots = [op_dir.resolve(), *op_dir.resolve().parents]
@@ -141,11 +166,12 @@ def check_op_dir(
             f"among {len(files)} C++ files",
             path=str(op_dir),
         )
+    files.update(borrowed_kernels(op_dir, files))
     findings = run_checks(files, Context(op_dir, _disk_exists(op_dir, files), notes))
     if format:
         from wizard.checks.syntax import check_format
 
-        findings += check_format(op_dir, sorted(files))
+        findings += check_format(op_dir, sorted(p for p in files if not p.startswith("../")))
     if compile:
         findings += _compile(op_dir, arch, on_line)
     return sort_findings(findings)

@@ -132,7 +132,8 @@ def _balance_cb(ff: FactoryFacts, idx: int, sides: list[Side], opaque: list[str]
                 continue
             ta, tb = _sum(sa), _sum(sb)
             if ta != tb and not any(s.why for s in sa + sb):
-                sev = Severity.ERROR if tb.is_const and ta.is_const and tb.value > ta.value else Severity.WARNING  # type: ignore[operator]
+                over = tb - ta  # pushing more than was reserved / popping more than was waited for is a bug
+                sev = Severity.ERROR if over.nonneg_coeffs() and not _opaque(over) else Severity.WARNING
                 out.append(Finding(CHECK, kernel, sb[0].line, f"{name}: {a}s {ta} pages ({_where(sa)}) but {b}s {tb} ({_where(sb)}) over a run", sev))
     if not pushes and not pops:
         return out

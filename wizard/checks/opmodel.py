@@ -138,7 +138,7 @@ def build(files: Mapping[str, str]) -> OpModel:
             if kc.path is None:
                 continue
             for kp in kpaths:
-                if kc.path == kp or kc.path.endswith("/" + kp):
+                if _same_kernel(kc.path, kp):
                     instances.setdefault(kp, []).append(Instance(ff, kc))
     for kp in kpaths:
         configs = {i.create.config for i in instances.get(kp, [])}
@@ -149,6 +149,15 @@ def build(files: Mapping[str, str]) -> OpModel:
         _CACHE.clear()
     _CACHE[key] = model
     return model
+
+
+def _same_kernel(repo_path: str, key: str) -> bool:
+    """A CreateKernel path (repo-relative) names this file (op-relative, or ../ for a borrowed kernel)."""
+    parts = key.split("/")
+    while parts and parts[0] == "..":
+        parts = parts[1:]
+    rest = "/".join(parts)
+    return repo_path == rest or repo_path.endswith("/" + rest)
 
 
 def page_kind(text: str, ff: FactoryFacts, depth: int = 0) -> str | None:
