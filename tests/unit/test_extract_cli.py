@@ -138,3 +138,13 @@ def test_subprocess_no_traceback(tmp_path: Path, specs_dir: Path) -> None:
         assert "Traceback" not in r.stderr
         if rc_want == 2:
             assert r.stderr.startswith("ttnn-wizard: ") and str(target) in r.stderr
+
+
+def test_budget_uses_the_spec_own_definitions(capsys: pytest.CaptureFixture[str], specs_dir: Path) -> None:
+    # image_rotate sizes its output CB with out_ntiles_c, defined in its "CB Sizing Formulas" C++ block.
+    rc, out, _ = run_main(capsys, str(specs_dir / "image_rotate_spec.md"), "--json", "--shape", "1,32,32,64")
+    assert rc == 0
+    l1 = json.loads(out)["l1"]
+    assert l1["errors"] == [] and l1["fits"] is True
+    c5 = next(r for r in l1["rows"] if r["index"] == 5)
+    assert c5["bytes"] == 16 * 2 * ((32 + 15) // 16) * 2  # FACE_WIDTH * element_size * out_ntiles_c * 2, C=32

@@ -467,3 +467,14 @@ def test_architect_final_table_completed_from_part_one() -> None:
     assert sample_shape(spec)[0] == (4, 2, 64, 64)  # from the test-criteria table
     assert [(r.name, r.role) for r in spec.references] == [
         ("tilize", "input_stage"), ("untilize", "output_stage"), ("reduce_w", "compute_core")]
+
+
+def test_expand_spec_defined_symbols() -> None:
+    from wizard.spec.symbols import expand_symbols
+
+    defs = {"out_ntiles_c": "(C+FACE_WIDTH-1)//FACE_WIDTH", "a": "b*2", "b": "Wt", "loop": "loop+1"}
+    assert expand_symbols("FACE_WIDTH*element_size*out_ntiles_c*2", defs) == \
+        "FACE_WIDTH*element_size*((C+FACE_WIDTH-1)//FACE_WIDTH)*2"
+    assert expand_symbols("a+1", defs) == "Wt*2+1"
+    assert expand_symbols("loop", defs) == "loop"  # a self-reference never terminates: left as written
+    assert expand_symbols("lots", defs) == "lots"

@@ -80,8 +80,8 @@ def _test_criteria(doc: Document, spec: OpSpec) -> None:
 
 _SIZING_HEADING = re.compile(r"siz|notation|circular buffer|\bcb\b|work|core (?:assign|distrib)|symbols", re.I)
 _DEF_RE = re.compile(
-    r"^\s*(?:const(?:expr)?\s+)?(?:u?int(?:32|16|64)?_t\s+|auto\s+|size_t\s+|int\s+|uint\s+)?"
-    r"([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^=;][^;]*?)\s*;?\s*(?://.*|#.*)?$"
+    r"^\s*(?:const(?:expr)?\s+)?(?P<int>u?int(?:32|16|64)?_t\s+|size_t\s+|int\s+|uint\s+)?(?:auto\s+)?"
+    r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*=\s*(?P<expr>[^=;][^;]*?)\s*;?\s*(?://.*|#.*)?$"
 )
 
 
@@ -103,9 +103,11 @@ def symbol_definitions(doc: Document) -> dict[str, str]:
         if len(line) > 200 or "==" in line:
             continue
         m = _DEF_RE.match(line)
-        if not m or m.group(1) in out:
+        if not m or m.group("name") in out:
             continue
-        text, _, err = try_expr(m.group(2))
+        text, _, err = try_expr(m.group("expr"))
         if err is None and text is not None:
-            out[m.group(1)] = text
+            if m.group("int"):  # a C++ integer declaration: '/' truncates, as in the factory
+                text = re.sub(r"(?<!/)/(?!/)", "//", text)
+            out[m.group("name")] = text
     return out
