@@ -159,6 +159,8 @@ def test_cancellation_stops_a_stream(api: FakeAnthropic, config: ClaudeConfig, t
     api.push(Reply(text="word " * 400, event_delay=0.02))  # ~84 events, ~1.7 s
     cancel = threading.Event()
     chunks: list[str] = []
+    client = ClaudeClient(config)
+    client.sdk()
 
     def on_text(t: str) -> None:
         chunks.append(t)
@@ -166,7 +168,7 @@ def test_cancellation_stops_a_stream(api: FakeAnthropic, config: ClaudeConfig, t
             cancel.set()
 
     start = time.monotonic()
-    p = ClaudeClient(config).propose(_ctx(tmp_path), on_text=on_text, cancel=cancel)
+    p = client.propose(_ctx(tmp_path), on_text=on_text, cancel=cancel)
     assert p.cancelled and not p.complete
     assert len(chunks) == 3 and time.monotonic() - start < 1.0
 
@@ -207,3 +209,26 @@ def test_file_cut_by_max_tokens_is_not_proposed(api: FakeAnthropic, config: Clau
     p = ClaudeClient(config).propose(_ctx(tmp_path))
     assert p.complete and [f.path for f in p.files] == ["device/a.cpp"]
     assert "device/b.cpp: cut off by max_tokens" in p.malformed[0]
+
+
+def test_stalled_stream_times_out_and_is_reported(api: FakeAnthropic, config: ClaudeConfig, tmp_path: Path) -> None:
+    api.push(Reply(text="a b c d e f g h", event_delay=1.5))
+    client = ClaudeClient(with_overrides(config, timeout=0.5))
+    client.sdk()  # the lazy SDK import is not what we time
+    start = time.monotonic()
+    p = client.propose(_ctx(tmp_path))
+    assert not p.complete and p.error and "cut" in p.error and "Timeout" in p.error
+    assert time.monotonic() - start < 5
+
+
+def test_connection_refused_is_retried_then_reported(config: ClaudeConfig, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    delays: list[float] = []
+    cfg = with_overrides(config, base_url=f"http://127.0.0.1:{port}", max_retries=2)
+    with pytest.raises(ClaudeCallError, match="gave up after 3 attempts: APIConnectionError"):
+        ClaudeClient(cfg, sleep=delays.append).propose(_ctx(tmp_path))
+    assert len(delays) == 2
