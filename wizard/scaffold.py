@@ -53,6 +53,16 @@ def build_sources(op: str) -> list[str]:
     return [f"{op}/device/{op}_device_operation.cpp", f"{op}/device/{op}_program_factory.cpp", f"{op}/{op}.cpp"]
 
 
+def bind_namespace(op: str) -> str:
+    """Where the binding function lives: the scaffolder (and integrate_build.py) call
+    ``::ttnn::operations::{op}::bind_{op}_operation(mod)``."""
+    return f"ttnn::operations::{op}"
+
+
+def bind_function_name(op: str) -> str:
+    return f"bind_{op}_operation"
+
+
 @dataclass
 class ApiParam:
     """A parameter of the public function and its binding, with C++ and Python defaults kept apart."""
@@ -114,12 +124,11 @@ class ScaffoldView:
 
     @property
     def bind_namespace(self) -> str:
-        # The scaffolder (and integrate_build.py) call ::ttnn::operations::{op}::bind_{op}_operation(mod).
-        return f"ttnn::operations::{self.d.op_name}"
+        return bind_namespace(self.d.op_name)
 
     @property
     def bind_function(self) -> str:
-        return f"bind_{self.d.op_name}_operation"
+        return bind_function_name(self.d.op_name)
 
     def _types(self) -> str:
         return " ".join(p.cpp_type for p in self.d.params)

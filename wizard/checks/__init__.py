@@ -52,12 +52,19 @@ def _unused(files: Mapping[str, str], ctx: Context) -> list[Finding]:
     return check_unused(files)
 
 
+def _scaffold(files: Mapping[str, str], ctx: Context) -> list[Finding]:
+    from wizard.checks.scaffold import check_scaffold  # helper I: Stage 1-3 scaffold (verify_scaffolding.sh)
+
+    return check_scaffold(files, ctx.op_dir)
+
+
 CheckFn = Callable[[Mapping[str, str], Context], list[Finding]]
 CHECKS: list[tuple[str, CheckFn]] = [
     ("syntax", _syntax),
     ("contract", _contract),
     ("balance", _balance),
     ("unused", _unused),
+    ("scaffold", _scaffold),
 ]
 
 

@@ -9,6 +9,7 @@ the exit status 1.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -73,19 +74,54 @@ def build_plan(spec_path: str, op_dir: Path, stages: tuple[int, int], profile_na
     return plan_stages(spec, stages, profile)
 
 
-def print_changes(changes: list[FileChange], out=None) -> None:  # type: ignore[no-untyped-def]
+def _colour(out) -> bool:  # type: ignore[no-untyped-def]
+    return bool(getattr(out, "isatty", lambda: False)()) and not os.environ.get("NO_COLOR")
+
+
+def render_diff(diff: str, colour: bool) -> str:
+    if not colour:
+        return diff
+    lines = []
+    for line in diff.splitlines(keepends=True):
+        if line.startswith(("+++", "---")):
+            lines.append(f"\x1b[1m{line.rstrip(chr(10))}\x1b[0m\n")
+        elif line.startswith("+"):
+            lines.append(f"\x1b[32m{line.rstrip(chr(10))}\x1b[0m\n")
+        elif line.startswith("-"):
+            lines.append(f"\x1b[31m{line.rstrip(chr(10))}\x1b[0m\n")
+        elif line.startswith("@@"):
+            lines.append(f"\x1b[36m{line.rstrip(chr(10))}\x1b[0m\n")
+        else:
+            lines.append(line)
+    return "".join(lines)
+
+
+def print_summary(changes: list[FileChange], out=None) -> None:  # type: ignore[no-untyped-def]
     out = out or sys.stdout
     for ch in changes:
         note = f"  ({ch.note})" if ch.note else ""
         print(f"{_LABEL[ch.action]:>30}  {ch.path}{note}", file=out)
+
+
+def print_diff(ch: FileChange, out=None) -> None:  # type: ignore[no-untyped-def]
+    out = out or sys.stdout
+    if ch.action != "unchanged" and ch.diff:
+        print(file=out)
+        text = render_diff(ch.diff, _colour(out))
+        print(text, end="" if text.endswith("\n") else "\n", file=out)
+
+
+def print_changes(changes: list[FileChange], out=None) -> None:  # type: ignore[no-untyped-def]
+    print_summary(changes, out)
     for ch in changes:
-        if ch.action != "unchanged" and ch.diff:
-            print(file=out)
-            print(ch.diff, end="" if ch.diff.endswith("\n") else "\n", file=out)
+        print_diff(ch, out)
 
 
-def ask(changes: list[FileChange], prompt: Callable[[str], str] | None = None) -> set[str]:
-    """Per file: y (yes), n (no), a (this and all the rest), q (no to this and the rest)."""
+def ask(changes: list[FileChange], prompt: Callable[[str], str] | None = None, *, show: bool = False) -> set[str]:
+    """Per file: y (yes), n (no), a (this and all the rest), q (no to this and the rest).
+
+    With ``show``, each file's diff is printed right before its question.
+    """
     approved: set[str] = set()
     all_rest = False
     for ch in changes:
@@ -94,6 +130,8 @@ def ask(changes: list[FileChange], prompt: Callable[[str], str] | None = None) -
         if all_rest:
             approved.add(ch.path)
             continue
+        if show:
+            print_diff(ch)
         while True:
             try:
                 answer = (prompt or input)(f"{_LABEL[ch.action]} {ch.path}? [y/n/a/q] ").strip().lower()
@@ -127,9 +165,11 @@ def print_result(result: ApplyResult, op_dir: Path) -> None:
         print(f"not approved, left as is: {', '.join(result.skipped)}", file=sys.stderr)
 
 
-def _record(state, changes: list[FileChange], result: ApplyResult, stages: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+def _record(state, changes: list[FileChange], result: ApplyResult, stages: tuple[int, int], spec: str) -> None:  # type: ignore[no-untyped-def]
     if state is None:
         return
+    if not state.spec_path:
+        state.spec_path = str(Path(spec).resolve())
     try:
         from wizard.state import StageStatus
     except ImportError:
@@ -154,21 +194,28 @@ def run(args: argparse.Namespace) -> int:
     state = _load_state(op_dir)
     plan = build_plan(args.spec, op_dir, stages, args.profile, state)
     repo_root = Path(args.repo_root) if getattr(args, "repo_root", None) else None
+    # Stage 1 wires the op into the build (helper I, wizard.integrate): checkout-file edits join the plan.
+    from wizard.integrate import integrate_stage1, render_manual
+
+    integration, repo_root = integrate_stage1(plan, op_dir, stages, repo_root)
+    manual = render_manual(integration)
     changes = diff_plan(plan, op_dir, repo_root=repo_root)
     print_changes(changes)
+    for line in manual:
+        print(line, file=sys.stderr)
     pending = [c for c in changes if c.needs_approval]
     conflicts = [c for c in changes if c.action == "conflict"]
     if not pending:
         apply_changes(changes, op_dir, set(), repo_root=repo_root)  # keeps the 3-way bases current
         print("nothing to write: every file is up to date", file=sys.stderr)
-        return 0
+        return 1 if manual else 0
     if args.dry_run:
         print(f"dry run: nothing written ({len(pending)} file(s) would change, {len(conflicts)} with conflicts)", file=sys.stderr)
-        return 1 if conflicts else 0
+        return 1 if conflicts or manual else 0
     if args.yes:
         approved = {c.path for c in pending}
-    elif sys.stdin.isatty():
-        approved = ask(changes)
+    elif interactive:
+        approved = ask(changes, show=True)
     else:
         print(
             f"not a terminal: nothing written. {len(pending)} file(s) would change; re-run with --yes to write them "
@@ -178,5 +225,5 @@ def run(args: argparse.Namespace) -> int:
         return 1
     result = apply_changes(changes, op_dir, approved, repo_root=repo_root)
     print_result(result, op_dir)
-    _record(state, changes, result, stages)
-    return 0 if result.ok else 1
+    _record(state, changes, result, stages, args.spec)
+    return 0 if result.ok and not manual else 1

@@ -1,0 +1,113 @@
+"""Scaffold check: what the scaffolder's ``verify_scaffolding.sh`` verifies, with file and line.
+
+Runs only on ops that look scaffolded (a ``device/*_device_operation*`` or a legacy ``device/*_op.hpp``), so
+a bare program-factory tree is not asked for the nine Stage 1-3 files. Checks:
+
+* no legacy ``device/{op}_op.hpp|.cpp`` (the old ``operation::run`` form);
+* the nine scaffold files exist (only on disk: an in-memory plan may be a subset of the stages);
+* banned idioms: ``ttnn/run_operation.hpp``, ``operation::run``, ``ProgramWithCallbacks``, a non-static
+  ``validate...() const``, ``register_operation`` of a ``ttnn::prim`` op, ``DeviceOperation::invoke``,
+  ``detail::launch`` / ``launch_on_device`` (renamed ``launch`` by tt-metal PR #35189);
+* required pieces: ``ttnn::prim::`` and ``static void validate_on_program_cache`` in the device op header,
+  ``operation_attributes_t`` / ``tensor_args_t`` there, ``CachedProgram`` in the factory header, and
+  ``ttnn::device_operation::launch<`` in the device op source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from wizard.model import Finding, Severity
+
+CHECK = "scaffold"
+
+_DEVICE_OP = re.compile(r"^device/(\w+?)_device_operation(?:_types)?\.(?:hpp|cpp)$")
+_LEGACY = re.compile(r"^device/(\w+?)_op\.(?:hpp|cpp)$")
+
+# (scope, regex, message), searched with comments blanked out; scope "device" = files under device/ only
+# (a public composite op may still have an Execute{Op}::invoke).
+_BANNED: list[tuple[str, re.Pattern[str], str]] = [
+    ("all", re.compile(r'#\s*include\s*[<"][^">]*run_operation\.hpp'), "legacy include run_operation.hpp: use ttnn/device_operation.hpp"),
+    ("all", re.compile(r"\boperation::run\s*\("), "legacy operation::run: launch through ttnn::device_operation::launch<...>"),
+    ("all", re.compile(r"\bProgramWithCallbacks\b"), "legacy ProgramWithCallbacks: return a CachedProgram<shared_variables_t>"),
+    ("device", re.compile(r"\bvoid\s+validate\w*\s*\([^)]*\)\s*const\b"), "non-static validate...() const: device-operation functions are static"),
+    ("all", re.compile(r"\bregister_operation\s*<[^>]*prim::"), "register_operation of a ttnn::prim op: prims are free functions calling launch<...>"),
+    ("device", re.compile(r"\bDeviceOperation::invoke\b|\bstatic\s+[^;(){}]*\binvoke\s*\("), "DeviceOperation::invoke: the prim free function builds the attributes and calls launch<...>"),
+    ("all", re.compile(r"\bdetail::launch\b|\blaunch_on_device\b"), "detail::launch / launch_on_device was renamed: ttnn::device_operation::launch<...>"),
+]
+
+
+def _blank_comments(text: str) -> str:
+    """Comments replaced by spaces (newlines kept) so a banned word in a comment is not a finding."""
+
+    def repl(m: re.Match[str]) -> str:
+        s = m.group(0)
+        if s.startswith("/"):
+            return re.sub(r"[^\n]", " ", s)
+        return s
+
+    return re.sub(r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"', repl, text, flags=re.S)
+
+
+def _line_of(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def op_name_of(files: Mapping[str, str], op_dir: Path | None = None) -> str | None:
+    """The op a file set scaffolds: from ``device/{op}_device_operation*`` names (else a legacy ``_op`` file)."""
+    for rx in (_DEVICE_OP, _LEGACY):
+        names = sorted({m.group(1) for p in files if (m := rx.match(p))})
+        if names:
+            if op_dir is not None and op_dir.name in names:
+                return op_dir.name
+            return names[0]
+    return None
+
+
+def check_scaffold(files: Mapping[str, str], op_dir: Path | None = None) -> list[Finding]:
+    """Findings for one op (``files``: op-relative path -> text). ``op_dir`` given: also required files on disk."""
+    from wizard.scaffold import scaffold_files
+
+    op = op_name_of(files, op_dir)
+    if op is None:
+        return []
+    out: list[Finding] = []
+    for legacy in (f"device/{op}_op.hpp", f"device/{op}_op.cpp"):
+        if legacy in files:
+            out.append(Finding(CHECK, legacy, 1, f"legacy file {legacy}: the current form is device/{op}_device_operation.hpp/.cpp"))
+    if op_dir is not None:
+        for rel in scaffold_files(op):
+            if rel not in files and not (op_dir / rel).is_file():
+                out.append(Finding(CHECK, rel, None, f"missing scaffold file {rel} (Stages 1-3 create it: ttnn-wizard apply SPEC --stages 1-3)"))
+    for path, text in sorted(files.items()):
+        if not path.endswith((".hpp", ".cpp", ".h")) or "/kernels/" in f"/{path}":
+            continue
+        code = _blank_comments(text)
+        for scope, rx, message in _BANNED:
+            if scope == "device" and not path.startswith("device/"):
+                continue
+            for m in rx.finditer(code):
+                out.append(Finding(CHECK, path, _line_of(code, m.start()), message))
+    out += _required(files, op)
+    return out
+
+
+def _required(files: Mapping[str, str], op: str) -> list[Finding]:
+    out: list[Finding] = []
+    wants = [
+        (f"device/{op}_device_operation.hpp", "ttnn::prim", r"\bnamespace\s+ttnn::prim\b|\bttnn::prim::", "the ttnn::prim free function declaration"),
+        (f"device/{op}_device_operation.hpp", "static void validate_on_program_cache", r"\bstatic\s+void\s+validate_on_program_cache_(?:miss|hit)\b", "static validate_on_program_cache_miss/hit"),
+        (f"device/{op}_device_operation.hpp", "operation_attributes_t", r"\busing\s+operation_attributes_t\b", "using operation_attributes_t = ...;"),
+        (f"device/{op}_device_operation.hpp", "tensor_args_t", r"\busing\s+tensor_args_t\b", "using tensor_args_t = ...;"),
+        (f"device/{op}_program_factory.hpp", "CachedProgram", r"\bCachedProgram\s*<", "cached_program_t = ttnn::device_operation::CachedProgram<shared_variables_t>"),
+        (f"device/{op}_device_operation.cpp", "ttnn::device_operation::launch<", r"\bttnn::device_operation::launch\s*<", "the prim calling ttnn::device_operation::launch<OperationType>(...)"),
+    ]
+    for path, label, rx, what in wants:
+        text = files.get(path)
+        if text is None:
+            continue  # a missing file is reported once, above (on disk) or is simply not in this plan
+        if not re.search(rx, _blank_comments(text)):
+            out.append(Finding(CHECK, path, None, f"required piece missing: {label} ({what})", Severity.ERROR))
+    return out
