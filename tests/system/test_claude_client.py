@@ -167,10 +167,9 @@ def test_cancellation_stops_a_stream(api: FakeAnthropic, config: ClaudeConfig, t
         if len(chunks) == 3:
             cancel.set()
 
-    start = time.monotonic()
     p = client.propose(_ctx(tmp_path), on_text=on_text, cancel=cancel)
     assert p.cancelled and not p.complete
-    assert len(chunks) == 3 and time.monotonic() - start < 1.0
+    assert len(chunks) == 3  # of ~84: the stream stopped at the next event after Stop
 
 
 def test_cancellation_during_backoff(api: FakeAnthropic, config: ClaudeConfig, tmp_path: Path) -> None:
@@ -179,7 +178,7 @@ def test_cancellation_during_backoff(api: FakeAnthropic, config: ClaudeConfig, t
     threading.Timer(0.1, cancel.set).start()
     start = time.monotonic()
     p = ClaudeClient(with_overrides(config, retry_base_delay=5.0)).propose(_ctx(tmp_path), cancel=cancel)
-    assert p.cancelled and time.monotonic() - start < 2.0
+    assert p.cancelled and time.monotonic() - start < 2.5  # the shortest uninterrupted backoff is 2.5 s
     assert len(api.message_requests) == 1
 
 
@@ -218,7 +217,7 @@ def test_stalled_stream_times_out_and_is_reported(api: FakeAnthropic, config: Cl
     start = time.monotonic()
     p = client.propose(_ctx(tmp_path))
     assert not p.complete and p.error and "cut" in p.error and "Timeout" in p.error
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 10  # the whole stream would take ~15 s
 
 
 def test_connection_refused_is_retried_then_reported(config: ClaudeConfig, tmp_path: Path) -> None:
