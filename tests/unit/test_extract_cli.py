@@ -148,3 +148,11 @@ def test_budget_uses_the_spec_own_definitions(capsys: pytest.CaptureFixture[str]
     assert l1["errors"] == [] and l1["fits"] is True
     c5 = next(r for r in l1["rows"] if r["index"] == 5)
     assert c5["bytes"] == 16 * 2 * ((32 + 15) // 16) * 2  # FACE_WIDTH * element_size * out_ntiles_c * 2, C=32
+
+
+def test_bad_dtype_and_shape_are_usage_errors(capsys: pytest.CaptureFixture[str], specs_dir: Path) -> None:
+    rc, _, err = run_main(capsys, str(specs_dir / "reduce_avg_w_rm_spec.md"), "--dtype", "float7")
+    assert rc == 2 and err.startswith("ttnn-wizard: --dtype: unknown data type 'float7'")
+    with pytest.raises(SystemExit) as exc:
+        main(["extract", str(specs_dir / "reduce_avg_w_rm_spec.md"), "--shape", "1,x,3"])
+    assert exc.value.code == 2

@@ -19,8 +19,14 @@ _SKIP_FIELDS = {"prov", "path", "warnings", "sections", "raw"}
 
 
 def run(args: argparse.Namespace) -> int:
+    from wizard.errors import WizardError
+    from wizard.expr import ExprError, normalize_dtype
     from wizard.spec import parse_spec, sample_shape
 
+    try:
+        normalize_dtype(args.dtype)
+    except ExprError as exc:
+        raise WizardError(f"--dtype: {exc}") from None
     spec = parse_spec(args.spec)
     if args.shape:
         shape, shape_src = tuple(args.shape), "from --shape"
