@@ -98,3 +98,37 @@ def test_python_diff3_properties(base_lines: list[str], data: st.DataObject) -> 
     assert out[i] == "MINE" and out[j] == "GENERATED" and len(out) == n
     if shutil.which("git"):
         assert merge3(b, y, g, engine="git").text == res.text
+
+
+edit_ops = st.lists(st.tuples(st.sampled_from(["replace", "insert", "delete"]), st.integers(0, 30), st.sampled_from(["X", "Y", "Z"])), max_size=5)
+
+
+def apply_edits(lines: list[str], edits: list[tuple[str, int, str]], tag: str) -> list[str]:
+    out = list(lines)
+    for n, (op, pos, word) in enumerate(edits):
+        k = pos % (len(out) + 1)
+        if op == "insert" or not out:
+            out.insert(k, f"{tag}{word}{n}")
+        elif op == "replace":
+            out[min(k, len(out) - 1)] = f"{tag}{word}{n}"
+        else:
+            del out[min(k, len(out) - 1)]
+    return out
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=1, max_size=15), edit_ops, edit_ops)
+def test_nothing_the_user_wrote_is_lost(base_lines: list[str], mine: list, theirs: list) -> None:  # type: ignore[type-arg]
+    """Every line the user added survives the merge, cleanly or inside a conflict block."""
+    base_lines = [f"{x}{i}" for i, x in enumerate(base_lines)]
+    yours = apply_edits(base_lines, mine, "user-")
+    gen = apply_edits(base_lines, theirs, "gen-")
+    b, y, g = ("".join(f"{x}\n" for x in lines) for lines in (base_lines, yours, gen))
+    for engine in ["python"] + (["git"] if shutil.which("git") else []):
+        res = merge3(b, y, g, engine=engine)
+        out = res.text.splitlines()
+        for line in yours:
+            if line.startswith("user-"):
+                assert line in out, (engine, line, res.text)
+        if res.clean:
+            assert not any(line.startswith(("<<<<<<<", ">>>>>>>")) for line in out)

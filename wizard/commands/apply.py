@@ -200,7 +200,11 @@ def run(args: argparse.Namespace) -> int:
     integration, repo_root = integrate_stage1(plan, op_dir, stages, repo_root)
     manual = render_manual(integration)
     changes = diff_plan(plan, op_dir, repo_root=repo_root)
-    print_changes(changes)
+    interactive = not args.dry_run and not args.yes and sys.stdin.isatty()
+    if interactive:
+        print_summary(changes)  # each diff is shown right before its question
+    else:
+        print_changes(changes)
     for line in manual:
         print(line, file=sys.stderr)
     pending = [c for c in changes if c.needs_approval]
