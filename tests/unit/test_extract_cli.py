@@ -154,5 +154,5 @@ def test_bad_dtype_and_shape_are_usage_errors(capsys: pytest.CaptureFixture[str]
     rc, _, err = run_main(capsys, str(specs_dir / "reduce_avg_w_rm_spec.md"), "--dtype", "float7")
     assert rc == 2 and err.startswith("ttnn-wizard: --dtype: unknown data type 'float7'")
     with pytest.raises(SystemExit) as exc:
-        main(["extract", str(specs_dir / "reduce_avg_w_rm_spec.md"), "--shape", "1,x,3"])
+        main(["extract", str(specs_dir / "reduce_avg_w_rm_spec.md"), "--shape", "1,a,3"])
     assert exc.value.code == 2
