@@ -130,7 +130,8 @@ def run_program_check(
         env = {
             **os.environ,
             "TT_METAL_MOCK_CLUSTER_DESC_PATH": str(tc.home / "mock" / f"{arch}.yaml"),
-            "TT_METAL_CACHE": str(tc.home / "jit-cache" / f"run-{arch}") + "/",
+            # Per run: kernel hashes include the temp overlay paths, so a shared cache would only grow.
+            "TT_METAL_CACHE": str(Path(tmp) / "jit-cache") + "/",
             "TMPDIR": tmp,
             "TT_LOGGER_LEVEL": "error",
         }
