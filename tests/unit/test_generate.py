@@ -71,6 +71,7 @@ BANNED = [
     (r"get_dtype\(\)|get_legacy_shape|\.volume\(\)", "removed tensor accessors"),
     (r"ProgramWithCallbacks|operation::run", "old program API"),
     (r"acquire_dst|release_dst", "old DST API"),
+    (r"copy_tile_init|copy_tile_to_dst_init_short|unary_op_init_common|init_sfpu", "deprecated compute inits"),
 ]
 
 
@@ -117,7 +118,8 @@ def test_current_idioms(stem: str) -> None:
     compute = files[f"device/kernels/compute/{op}_compute.cpp"].text
     assert "void kernel_main() {" in compute and '#include "api/compute/common.h"' in compute
     if "copy_tile(" in compute:
-        for call in ("copy_tile_init(", "tile_regs_acquire();", "tile_regs_commit();", "tile_regs_wait();", "pack_tile(0, ", "tile_regs_release();"):
+        assert compute.index("compute_kernel_hw_startup(") < compute.index("cb_wait_front(")  # first compute call
+        for call in ("compute_kernel_hw_startup(", "copy_init(", "tile_regs_acquire();", "tile_regs_commit();", "tile_regs_wait();", "pack_tile(0, ", "tile_regs_release();"):
             assert call in compute
 
 
@@ -182,8 +184,13 @@ def test_kernel_locals_are_used(stem: str) -> None:
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_checks_pass_on_generated_code(stem: str) -> None:
+def test_checks_pass_on_generated_code(stem: str, monkeypatch: pytest.MonkeyPatch) -> None:
     checks = pytest.importorskip("wizard.checks")
+    facts = pytest.importorskip("wizard.checks.facts")
+    # copy_init(cb) is the current init (copy_tile_init is deprecated): it takes a CB id but never syncs it, and
+    # needs tile pages. Until the checks' call tables list it, tell them here (reported to the checks' owner).
+    monkeypatch.setattr(facts, "NON_SYNC_CB_CALLS", facts.NON_SYNC_CB_CALLS | {"copy_init", "copy_block"})
+    monkeypatch.setattr(facts, "TILE_CALLS", facts.TILE_CALLS | {"copy_init", "copy_block"})
     for stages in ((4, 5), (4, 6)):
         findings = checks.check_plan(plan_of(stem, stages))
         assert [f.render() for f in findings] == []

@@ -5,13 +5,17 @@
 // Stage 6 stub compute kernel for layer_norm_w_rm: passthrough (1-to-1) from c_0 to c_16 per work
 // unit (Wt page(s) in, Wt out), copying tiles through DST.
 // Pushes and pops balance per CB, so it cannot deadlock. Stage 7 replaces the body with the real math.
-// DST handling as in the eltwise copy kernels: tile_regs_acquire/commit/wait/release around copy_tile + pack_tile.
+// Current compute init model (api/compute/tile_move_copy.h): compute_kernel_hw_startup(icb, ocb) once as the first
+// compute call, then copy_init(icb) before copy_tile (the older combined inits are deprecated).
+// DST handling: tile_regs_acquire/commit/wait/release around copy_tile + pack_tile, one tile at a time.
 
 #include <cstdint>
 
 #include "api/compute/cb_api.h"
 #include "api/compute/common.h"
-#include "api/compute/eltwise_unary/eltwise_unary.h"
+#include "api/compute/compute_kernel_hw_startup.h"
+#include "api/compute/pack.h"
+#include "api/compute/reg_api.h"
 #include "api/compute/tile_move_copy.h"
 
 void kernel_main() {
@@ -27,6 +31,8 @@ void kernel_main() {
     // Runtime args (factory: SetRuntimeArgs per core; the unit count differs between core groups)
     const uint32_t num_units = get_arg_val<uint32_t>(0);  // units this core processes
 
+    compute_kernel_hw_startup(cb_in_rm, cb_out_rm);  // one-time unpack/math/pack configuration
+
     // c_2 cb_scaler: its one page arrives once (popped after the loop).
     cb_wait_front(cb_scaler, 1);
 
@@ -41,8 +47,7 @@ void kernel_main() {
 
     static_assert(
         out_pages_per_unit <= in_pages_per_unit, "the passthrough copies tile p of the input to tile p of the output");
-    unary_op_init_common(cb_in_rm, cb_out_rm);
-    copy_tile_init(cb_in_rm);
+    copy_init(cb_in_rm);
 
     for (uint32_t i = 0; i < num_units; ++i) {
         cb_wait_front(cb_in_rm, in_pages_per_unit);

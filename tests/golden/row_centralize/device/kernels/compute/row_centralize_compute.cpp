@@ -5,13 +5,17 @@
 // Stage 6 stub compute kernel for row_centralize: passthrough (1-to-1) from c_0 to c_16 per work
 // unit (Wt page(s) in, Wt out), copying tiles through DST.
 // Pushes and pops balance per CB, so it cannot deadlock. Stage 7 replaces the body with the real math.
-// DST handling as in the eltwise copy kernels: tile_regs_acquire/commit/wait/release around copy_tile + pack_tile.
+// Current compute init model (api/compute/tile_move_copy.h): compute_kernel_hw_startup(icb, ocb) once as the first
+// compute call, then copy_init(icb) before copy_tile (the older combined inits are deprecated).
+// DST handling: tile_regs_acquire/commit/wait/release around copy_tile + pack_tile, one tile at a time.
 
 #include <cstdint>
 
 #include "api/compute/cb_api.h"
 #include "api/compute/common.h"
-#include "api/compute/eltwise_unary/eltwise_unary.h"
+#include "api/compute/compute_kernel_hw_startup.h"
+#include "api/compute/pack.h"
+#include "api/compute/reg_api.h"
 #include "api/compute/tile_move_copy.h"
 
 void kernel_main() {
@@ -25,6 +29,8 @@ void kernel_main() {
     // Runtime args (factory: SetRuntimeArgs per core; the unit count differs between core groups)
     const uint32_t num_units = get_arg_val<uint32_t>(0);  // units this core processes
 
+    compute_kernel_hw_startup(cb_rm_in, cb_rm_out);  // one-time unpack/math/pack configuration
+
     // c_7 cb_eps: its one page arrives once (popped after the loop).
     cb_wait_front(cb_eps, 1);
 
@@ -33,8 +39,7 @@ void kernel_main() {
 
     static_assert(
         out_pages_per_unit <= in_pages_per_unit, "the passthrough copies tile p of the input to tile p of the output");
-    unary_op_init_common(cb_rm_in, cb_rm_out);
-    copy_tile_init(cb_rm_in);
+    copy_init(cb_rm_in);
 
     for (uint32_t i = 0; i < num_units; ++i) {
         cb_wait_front(cb_rm_in, in_pages_per_unit);
