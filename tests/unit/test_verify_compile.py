@@ -184,3 +184,13 @@ def test_tt_error_summary_keeps_the_info_and_drops_the_backtrace() -> None:
     )
     assert tt_error_summary("RuntimeError: boom\nsecond") == "RuntimeError: boom / second"
     assert tt_error_summary("") == "tt-metal failed without a message"
+
+
+def test_overlay_links_stay_inside_the_overlay(tmp_path: Path) -> None:
+    from wizard.verify.compile import _extra_includes
+
+    op = make_op(tmp_path / "op")
+    extra = _extra_includes(op, {"../../escape/x", "/abs/y", "ttnn/cpp/ttnn/operations/a/b"}, tmp_path / "ov")
+    assert (tmp_path / "ov" / "ttnn/cpp/ttnn/operations/a/b").is_symlink()
+    assert not (tmp_path / "escape").exists() and not Path("/abs/y").exists()
+    assert extra[0] == str(tmp_path / "ov")

@@ -174,6 +174,8 @@ def _extra_includes(op_dir: Path, rel_dirs: set[str], tmp_overlay: Path) -> list
     an op dir inside a real checkout also gets that checkout (after the wheel's own paths).
     """
     extra: list[str] = []
+    # Factory text decides these names: only plain relative paths, so links stay inside the overlay.
+    rel_dirs = {r for r in rel_dirs if r and not r.startswith("/") and ".." not in r.split("/")}
     for rel in sorted(rel_dirs):
         link = tmp_overlay / rel
         if not link.exists():
