@@ -57,6 +57,10 @@ def test_cb_names_two_in_one_cell() -> None:
          PageKind.BYTES),
         ("`TILE_HW * element_size * 2`", "TILE_HW*element_size*2", PageKind.BYTES),
         ("2 * (Wt + 1) tiles", "2*(Wt+1)", PageKind.TILE),
+        ("Wt tiles x 2 (double-buffered)", "Wt*2", PageKind.TILE),
+        ("Wt tiles * 2", "Wt*2", PageKind.TILE),
+        ("Wt tiles * 2 * tile_size", "Wt*2", PageKind.TILE),
+        ("1 tile × input_tile_size", "1", PageKind.TILE),
     ],
 )
 def test_page_count_cells(cell: str, pages: str, kind: PageKind | None) -> None:
@@ -478,3 +482,11 @@ def test_expand_spec_defined_symbols() -> None:
     assert expand_symbols("a+1", defs) == "Wt*2+1"
     assert expand_symbols("loop", defs) == "loop"  # a self-reference never terminates: left as written
     assert expand_symbols("lots", defs) == "lots"
+
+
+def test_overview_as_a_table() -> None:
+    text = ("# x\n\n## Overview\n\n| Field | Value |\n|---|---|\n| Operation Name | `tbl_op` |\n| Category | eltwise |\n\n"
+            + CB_HEAD + "| c_0 | cb | x | Reader | Writer | 2 | Block |\n")
+    spec = parse_spec_text(text)
+    assert (spec.name, spec.category) == ("tbl_op", "eltwise")
+    assert spec.source("name").line == 7 and spec.source("name").confidence is Confidence.EXPLICIT

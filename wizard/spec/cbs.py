@@ -164,7 +164,15 @@ def parse_size(cell: str) -> tuple[str, PageKind | None, str | None]:
         kind = PageKind.STICK if unit.startswith(("stick", "row")) else None
         if unit.startswith("tile"):
             kind = PageKind.TILE
-        text, _, err = try_expr(m.group("e"))
+        expr = m.group("e")
+        # "Wt tiles x 2" multiplies the count; "Wt tiles * tile_size" only names the page size.
+        chain = re.match(r"(?:\s*(?:[*×]|x\b)\s*[A-Za-z0-9_]+)+", s[m.end() :])
+        if chain:
+            factors = [f for f in re.split(r"\s*(?:[*×]|\bx\b)\s*", chain.group(0).strip()) if f]
+            counts = [f for f in factors if not _BYTEISH.search(f)]
+            if counts:
+                expr = f"({expr})*" + "*".join(counts)
+        text, _, err = try_expr(expr)
         if err is None and text is not None:
             return text, kind, None
     text, symbols, err = try_expr(s)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from wizard.model import Confidence, OpSpec, Reference, Severity
-from wizard.spec.markdown import Document, KeyValue, plain
+from wizard.spec.markdown import Document, KeyValue, norm_key, plain
 from wizard.spec.vocab import is_blank
 
 EXPLICIT, INFERRED, DEFAULT = Confidence.EXPLICIT, Confidence.INFERRED, Confidence.DEFAULT
@@ -25,8 +25,12 @@ def _overview_pairs(doc: Document) -> list[KeyValue]:
     ov = doc.first(r"^\s*(?:\d+[.)]?\s*)?overview\b")
     if ov is not None:
         pairs = doc.pairs_in(ov)
+        for t in doc.tables_in(ov):  # "| Field | Value |" overviews
+            if len(t.header) >= 2:
+                pairs += [KeyValue(norm_key(r.cells[0]), plain(r.cells[0]), r.cells[1], r.line, t.heading, -1)
+                          for r in t.rows if r.cells[0].strip()]
         if pairs:
-            return pairs
+            return sorted(pairs, key=lambda p: p.line)
     # No Overview heading (or an empty one): accept the bullets that come before the second heading.
     limit = doc.headings[1].line if len(doc.headings) > 1 else len(doc.lines) + 1
     return [p for p in doc.pairs if p.line < limit]
