@@ -485,8 +485,8 @@ def test_expand_spec_defined_symbols() -> None:
 
 
 def test_overview_as_a_table() -> None:
-    text = ("# x\n\n## Overview\n\n| Field | Value |\n|---|---|\n| Operation Name | `tbl_op` |\n| Category | eltwise |\n\n"
-            + CB_HEAD + "| c_0 | cb | x | Reader | Writer | 2 | Block |\n")
+    text = ("# x\n\n## Overview\n\n| Field | Value |\n|---|---|\n| Operation Name | `tbl_op` |\n"
+            "| Category | eltwise |\n\n" + CB_HEAD + "| c_0 | cb | x | Reader | Writer | 2 | Block |\n")
     spec = parse_spec_text(text)
     assert (spec.name, spec.category) == ("tbl_op", "eltwise")
     assert spec.source("name").line == 7 and spec.source("name").confidence is Confidence.EXPLICIT
