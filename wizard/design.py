@@ -215,6 +215,9 @@ class OpDesign:
     test_dtype: str  # "bfloat16" | "float32"
     warnings: list[SpecWarning] = field(default_factory=list)
     skipped_requirements: list[str] = field(default_factory=list)  # requirement rows we could not turn into C++
+    # Bytes per CB for one sample shape on the profile (only when a profile was given): index -> (page, pages, total)
+    sample_bytes: dict[int, tuple[int | None, int | None, int | None]] = field(default_factory=dict)
+    sample_label: str = ""  # e.g. "(1, 1, 32, 64) bfloat16 on wormhole_n150: 12,288 B of 1,040,384 B per core"
 
     @property
     def primary(self) -> TensorDesign:
@@ -1453,8 +1456,22 @@ def build_design(spec: OpSpec, profile: object | None = None) -> OpDesign:
         work.notes.append("single core (as the spec says): all units on core (0, 0)")
     dtype = "bfloat16" if (not primary.dtypes or "BFLOAT16" in primary.dtypes) else primary.dtypes[0].lower()
     shapes = _test_shapes(primary)
+    sample_bytes: dict[int, tuple[int | None, int | None, int | None]] = {}
+    sample_label = ""
     if profile is not None and hasattr(profile, "l1_budget"):
         shapes["stage6"] = _shapes_that_fit(spec, profile, shapes["stage6"], dtype, ctx)
+        sample = shapes["stage6"][1] if len(shapes["stage6"]) > 1 else shapes["stage6"][0]
+        try:
+            from wizard.budget import l1_budget
+
+            budget = l1_budget(spec.cbs, profile, sample, dtype)  # type: ignore[arg-type]
+            sample_bytes = {r.index: (r.page_size, r.num_pages, r.total) for r in budget.rows}
+            sample_label = (
+                f"{sample} {dtype} on {getattr(profile, 'name', 'the profile')}: "
+                f"{budget.total:,} B of {budget.budget:,} B per core"
+            )
+        except WizardError:
+            pass
     return OpDesign(
         op_name=op,
         op_pascal=naming.pascal_case(op),
@@ -1474,4 +1491,6 @@ def build_design(spec: OpSpec, profile: object | None = None) -> OpDesign:
         test_dtype=dtype,
         warnings=ctx.warnings,
         skipped_requirements=skipped,
+        sample_bytes=sample_bytes,
+        sample_label=sample_label,
     )

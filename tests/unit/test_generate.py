@@ -337,3 +337,16 @@ def test_cli_generate_applies_session_state_overrides(tmp_path: Path) -> None:
     assert "tt::tt_metal::split_work_to_cores(" not in factory
     assert "CoreRange(CoreCoord{0, 0}, CoreCoord{0, 0})" in factory
     assert main(["generate", str(SPECS / "reduce_avg_w_rm_spec.md"), "--state", str(tmp_path / "nope.toml"), "--out", str(tmp_path / "o2")]) == 2
+
+
+def test_handoff_lists_sample_sizes_with_a_profile() -> None:
+    from wizard.design import build_design
+    from wizard.handoff import render_handoff
+    from wizard.profiles import load_profile
+    from wizard.spec import parse_spec
+
+    d = build_design(parse_spec(SPECS / "reduce_avg_w_rm_spec.md"), load_profile("wormhole_n150"))
+    note = render_handoff(d, year=2026)
+    assert "Sizes for (1, 1, 64, 128) bfloat16 on wormhole_n150:" in note
+    assert "c_0 4 x 2,048 B" in note  # Wt = 4 tile pages for W = 128
+    assert "Sizes for" not in render_handoff(build_design(parse_spec(SPECS / "reduce_avg_w_rm_spec.md")), year=2026)
