@@ -255,6 +255,9 @@ def extract_cbs(doc: Document, warn: Warn) -> list[CircularBuffer]:
              "index convention (0-7 in, 8-15 constants, 16-23 out, 24-31 intermediate); check them",
              tables[0].line, Severity.INFO)
     _apply_aliases(doc, cbs)
+    for cb in cbs:
+        if cb.source("name") is not None and cb.source("name").confidence is DEFAULT:
+            warn("cb-missing-name", f"CB c_{cb.index} has no name; using {cb.name!r}", cb.line, Severity.INFO)
     return cbs
 
 
@@ -325,8 +328,6 @@ def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: li
     cb.mark("name", line, name_conf)
     if cb.aliases:
         cb.mark("aliases", line, EXPLICIT)
-    if name_conf is DEFAULT:
-        warn("cb-missing-name", f"CB c_{index} has no name; using {cb.name!r}", line, Severity.INFO)
     if not 0 <= index <= 31:
         warn("cb-index-out-of-range", f"CB index {index} ({plain(id_cell)!r}) is outside 0-31", line, Severity.ERROR)
 
