@@ -164,6 +164,7 @@ def test_ready_stamp_makes_setup_instant(tmp_path: Path, monkeypatch: pytest.Mon
         home=home, python="/p", venv_python=str(home / "venv/bin/python"), ttnn_root=str(home / "ttnn"),
         zig=str(home / "zig"), version_string="v", ttnn_version=toolchain.TTNN_VERSION,
         zig_version=toolchain.ZIG_VERSION, arches={"wormhole_b0": toolchain.ArchFlags("wormhole_b0", {}, "", [2, 2048], [2, 128], [8, 8])},
+        code_hash=toolchain.code_hash(),
     )
     (home / "toolchain.json").write_text(tc.to_json())
 
@@ -173,6 +174,10 @@ def test_ready_stamp_makes_setup_instant(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr(toolchain, "find_python", boom)
     got = setup_verify(home=home)
     assert got.arches["wormhole_b0"].ta_ct_args_tile == [2, 2048]
+    monkeypatch.setattr(toolchain, "code_hash", lambda: "other")  # a stand-in from other code is stale
+    assert load_toolchain(home) is None
+    monkeypatch.undo()
+    assert load_toolchain(home) is not None
     (home / "zig").unlink()  # a broken install is not "ready"
     assert load_toolchain(home) is None
 

@@ -11,6 +11,7 @@ tt-metal's own kernel command lines, and checks itself by replaying them. A stam
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -176,6 +177,7 @@ class Toolchain:
     setup_seconds: float = 0.0
     size_bytes: int = 0
     created: str = ""
+    code_hash: str = ""
 
     def flags(self, arch: str) -> ArchFlags:
         if arch not in self.arches:
@@ -189,6 +191,18 @@ class Toolchain:
         return json.dumps(d, indent=1)
 
 
+def code_hash() -> str:
+    """Hash of the files whose output setup stores (stand-in compiler, probe, templating).
+
+    A stamp from other versions of them is stale: setup then runs again, reusing the venv.
+    """
+    here = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in ("stub_gxx.py", "mock_probe.py", "cmdline.py", "toolchain.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
 def stamp_path(home: Path | None = None) -> Path:
     return (home or verify_home()) / "toolchain.json"
 
@@ -200,7 +214,12 @@ def load_toolchain(home: Path | None = None) -> Toolchain | None:
         d = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if d.get("format") != STAMP_FORMAT or d.get("ttnn_version") != TTNN_VERSION or d.get("zig_version") != ZIG_VERSION:
+    if (
+        d.get("format") != STAMP_FORMAT
+        or d.get("ttnn_version") != TTNN_VERSION
+        or d.get("zig_version") != ZIG_VERSION
+        or d.get("code_hash") != code_hash()
+    ):
         return None
     d.pop("format", None)
     try:
@@ -542,6 +561,7 @@ def setup_verify(python: str | None = None, *, force: bool = False, on_line: OnL
     tc.setup_seconds = round(time.monotonic() - t0, 1)
     tc.size_bytes = _dir_size(home)
     tc.created = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    tc.code_hash = code_hash()
     _write_atomic(stamp_path(home), tc.to_json())
     say(f"verify toolchain ready at {home}: {tc.size_bytes / 1e6:.0f} MB, set up in {tc.setup_seconds:.1f} s")
     return tc
