@@ -49,9 +49,14 @@ def _wait_file(path: Path, timeout: float = 30.0) -> str:
 def test_pass_records_green_and_never_resets(runner_checkout: RunnerCheckout) -> None:
     co = runner_checkout
     co.implement_stage4()
+    runner = _runner(co)
+    other = SessionState.load(co.op_dir)  # another writer (the app) saves between runs: nothing may be lost
+    other.set_override("name", "kept")
+    other.save()
     lines: list[str] = []
-    res = _runner(co).run_stage(4, on_line=lines.append, build=False)
+    res = runner.run_stage(4, on_line=lines.append, build=False)
     assert res.status == RunStatus.PASSED, res.summary()
+    assert SessionState.load(co.op_dir).overrides.get("name") == "kept"
     assert [t.name for t in res.tests] == ["test_device_op_called", "test_program_factory_selected"]
     assert all(t.outcome.value == "passed" for t in res.tests)
     assert not any(c.startswith("-r") for c in co.smi_calls()), co.smi_calls()

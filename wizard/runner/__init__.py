@@ -90,6 +90,7 @@ class Runner:
         self._current: StreamingProcess | None = None
         self._box: Any = None
         self._log: Any = None
+        self._run_state: Any = None
 
     # ---- public -------------------------------------------------------------------------------------
     def stop(self) -> None:
@@ -130,6 +131,7 @@ class Runner:
                 "(generate and apply the stage first)"
             )
         self._stop.clear()
+        self._run_state = None
         started = time.monotonic()
         stamp = time.strftime("%Y%m%d-%H%M%S")
         logs = self.op_dir / ".ttnn-wizard" / "logs"
@@ -174,11 +176,15 @@ class Runner:
         return t
 
     def _state_obj(self) -> Any:
-        if self._state is None:
+        """The session state for this run: the caller's object (the app shares its own, so nothing is lost
+        between two writers), else read fresh from disk once per run (never a stale copy across runs)."""
+        if self._state is not None:
+            return self._state
+        if self._run_state is None:
             from wizard.state import SessionState
 
-            self._state = SessionState.load(self.op_dir)
-        return self._state
+            self._run_state = SessionState.load(self.op_dir)
+        return self._run_state
 
     def _run(self, stage: int, tests: Sequence[Path], emit: Callable[[str], None],
              emit_many: Callable[[list[str]], None], result: RunResult,
@@ -188,8 +194,6 @@ class Runner:
         root = local_root or self.op_dir
         rel_op = self.op_dir.relative_to(root)
         if self.host:
-            from wizard.runner.remote import RemoteBox
-
             if not self.remote_root:
                 raise WizardError(
                     f"--host {self.host}: where is the tt-metal checkout on that box? Set remote_root in the "
@@ -377,7 +381,6 @@ class Runner:
             tdd.record(state, stage, result, expect)
             state.save()
         else:
-            tdd.judge(result)
             result.expectation_met = tdd.judge(result).met(expect, result)
 
 
