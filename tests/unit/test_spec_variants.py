@@ -490,3 +490,13 @@ def test_overview_as_a_table() -> None:
     spec = parse_spec_text(text)
     assert (spec.name, spec.category) == ("tbl_op", "eltwise")
     assert spec.source("name").line == 7 and spec.source("name").confidence is Confidence.EXPLICIT
+
+
+def test_two_cb_tables_of_equal_standing() -> None:
+    row = "| c_0 | cb_in | in | Reader | Writer | 2 | Block |"
+    second = "### CB Requirements (TILE path)\n\n" + CB_HEAD.split("\n\n", 1)[1] + row + "\n"
+    text = OVERVIEW + CB_HEAD + row + "\n\n" + second + "| c_0 | cb_other | in | Reader | Writer | 2 | Block |\n"
+    spec = parse_spec_text(text)
+    assert [(c.index, c.name) for c in spec.cbs] == [(0, "cb_in"), (0, "cb_other")]
+    assert "cb-described-twice" in codes(spec, Severity.INFO)
+    assert [w.code for w in spec.errors] == ["duplicate-cb-index"]  # a different CB on the same index is a clash

@@ -239,9 +239,17 @@ def extract_cbs(doc: Document, warn: Warn) -> list[CircularBuffer]:
     tables, others = rank_cb_tables(doc)
     cbs: list[CircularBuffer] = []
     roles_inferred = False
-    for t in tables:
+    for k, t in enumerate(tables):
         rows, has_roles = _read_table(t, warn)
         roles_inferred |= bool(rows) and not has_roles
+        if k:  # the same CB described again by a later table of equal standing: one CB, not a clash
+            seen = {(cb.index, cb.name.lower()) for cb in cbs}
+            again = [cb for cb in rows if (cb.index, cb.name.lower()) in seen]
+            for cb in again:
+                warn("cb-described-twice", f"CB c_{cb.index} ({cb.name}) is described again; the first row "
+                     "(line {}) is used".format(next(c.line for c in cbs if c.index == cb.index)), cb.line,
+                     Severity.INFO)
+            rows = [cb for cb in rows if cb not in again]
         cbs += rows
     # The architect's final "| CB | Pages | Layout |" table lacks names and producers that the Part 1 table has.
     filled = _fill_from(cbs, [cb for t in others for cb in _read_table(t, lambda *a, **k: None)[0]])
