@@ -113,4 +113,5 @@ def test_check_op_dir_on_a_generated_tree(tmp_path: Path) -> None:
         (op_dir / f.path).parent.mkdir(parents=True, exist_ok=True)
         (op_dir / f.path).write_text(f.text)
     findings = check_op_dir(op_dir)
-    assert [f.render() for f in findings if f.severity is not Severity.INFO] == []
+    # a bare Stage 4-6 tree has no Stage 1-3 scaffold files: that check is not what this test is about
+    assert [f.render() for f in findings if f.severity is not Severity.INFO and f.check != "scaffold"] == []

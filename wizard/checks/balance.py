@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from wizard.checks import opmodel
-from wizard.checks.facts import NON_SYNC_CB_CALLS, TILE_CALLS, FactoryFacts, KernelCreate, KernelFacts
+from wizard.checks.facts import TILE_CALLS, FactoryFacts, KernelCreate, KernelFacts, is_non_sync
 from wizard.checks.opmodel import OpModel, page_kind
 from wizard.checks.poly import Poly, normalise
 from wizard.model import Finding, Severity
@@ -89,7 +89,7 @@ def _balance_group(model: OpModel, ff: FactoryFacts, group: str | None) -> dict[
                     why.append(f"inside {op.conditional}")
                 by_cb.setdefault(idx, []).append(Side(kp, op.op, lifted.poly, op.n_text, op.line, why))
             for use in kf.cb_uses:
-                if use.func in NON_SYNC_CB_CALLS:
+                if is_non_sync(use.func):
                     continue
                 idx, _how = model.cb_index(use.cb, ff, kc, group)
                 if idx is not None:

@@ -32,11 +32,20 @@ NON_SYNC_CB_CALLS = {
     "tilize_init_short", "untilize_init_short", "transpose_wh_init", "transpose_wh_tile", "matmul_tiles", "mm_init",
     "cb_pages_available_at_front", "cb_pages_reservable_at_back", "static_assert", "DPRINT", "UNPACK", "MATH", "PACK",
     "TensorAccessor", "noc_async_read", "noc_async_write", "noc_async_read_tile", "noc_async_write_tile",
-    "noc_async_read_page", "noc_async_write_page", "uint32_t", "static_cast",
+    "noc_async_read_page", "noc_async_write_page", "uint32_t", "static_cast", "copy_init", "copy_block_matmul_partials",
+    "pack_tile_with_dt", "pack_untilize_dest", "pack_untilize_dest_init", "tilize_block_no_pack",
 }
+# Configuration calls never move pages: `*_init`, `*_init_short`, `*_uninit`, `reconfig_*`, `*_hw_startup`.
+_CONFIG_CALL = re.compile(r"^(?:\w+_(?:init|init_short|uninit|init_common)(?:_with_dt)?|reconfig_\w+|\w*hw_startup|init_\w+)$")
+
+
+def is_non_sync(func: str) -> bool:
+    """A call that takes a CB id but never reserves, pushes, waits on or pops it."""
+    return func in NON_SYNC_CB_CALLS or bool(_CONFIG_CALL.match(func))
+
 # Compute-side calls whose CB argument must have tile-sized pages.
 TILE_CALLS = {
-    "copy_tile", "copy_tile_init", "pack_tile", "add_tiles", "sub_tiles", "mul_tiles", "reduce_tile", "tilize_block",
+    "copy_tile", "copy_tile_init", "copy_init", "pack_tile", "add_tiles", "sub_tiles", "mul_tiles", "reduce_tile", "tilize_block",
     "untilize_block", "pack_untilize_block", "matmul_tiles", "transpose_wh_tile", "tilize_init", "untilize_init",
     "reduce_init", "unary_op_init_common", "binary_op_init_common",
 }
