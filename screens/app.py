@@ -112,6 +112,8 @@ class WizardApp(App[int]):
             self.animation_level = "none"
         self.session: Any = None  # screens.session.Session once loaded
         self.stage_panes: dict[int, Any] = {}
+        self._body_ref: ContentSwitcher | None = None
+        self.ready = False  # True once the session is loaded and every pane shows it (tests wait for it)
         self._save_pending = False
         self.load_error = ""
         self.cb_errors: list[str] = []
@@ -138,7 +140,8 @@ class WizardApp(App[int]):
         if self.spec_path is None and self.op_dir is None:
             self._pick_op()
         else:
-            self.load_session()
+            # After the first frame: the loader's imports would otherwise compete for the GIL with it.
+            self.call_after_refresh(self.load_session)
 
     def _exit_after_paint(self) -> None:
         # Benchmark hook: the env value, when not "1", is a file that gets the wall-clock time of first paint.
@@ -186,6 +189,16 @@ class WizardApp(App[int]):
             self.call_from_thread(self._show_load_error, f"could not load: {type(exc).__name__}: {exc}")
             return
         self.call_from_thread(self._loaded, session, stages)
+
+    async def wait_ready(self, timeout: float = 30.0) -> bool:
+        """For tests and benchmarks: until the session is loaded (or failed to load)."""
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while not (self.ready or self.load_error) and loop.time() < end:
+            await asyncio.sleep(0.02)
+        return self.ready
 
     def _show_load_error(self, message: str) -> None:
         self.load_error = message
@@ -250,15 +263,16 @@ class WizardApp(App[int]):
             p.diff_mode = bool(ui.get("diff", False))
         self.goto(step)
         self.refresh_status()
+        self.ready = True
 
     # ---- navigation ----------------------------------------------------------------------------
     def goto(self, key: str) -> None:
         if key not in {s.key for s in self.steps} or not self.is_running:
             return
-        bodies = self.query("#body")
-        if not bodies:  # a late event while the app shuts down
+        body = self._body()
+        if body is None:  # a late event while the app shuts down
             return
-        bodies.first(ContentSwitcher).current = key if self.session is not None else "loading"
+        body.current = key if self.session is not None else "loading"
         stepper = self.query_one(Stepper)
         if stepper.current_key != key:
             stepper.select_key(key)
@@ -278,10 +292,16 @@ class WizardApp(App[int]):
         i = keys.index(cur) if cur in keys else 0
         self.goto(keys[max(0, min(len(keys) - 1, i + delta))])
 
+    def _body(self) -> ContentSwitcher | None:
+        if self._body_ref is None or not self._body_ref.is_attached:
+            found = self.query("#body")
+            self._body_ref = found.first(ContentSwitcher) if found else None
+        return self._body_ref
+
     @property
     def current_step(self) -> str:
-        bodies = self.query("#body")
-        return str(bodies.first(ContentSwitcher).current or "spec") if bodies else "spec"
+        body = self._body()
+        return str(body.current or "spec") if body is not None else "spec"
 
     @on(Stepper.StepChosen)
     def _step_chosen(self, event: Stepper.StepChosen) -> None:
@@ -360,19 +380,47 @@ class WizardApp(App[int]):
         preview = self._preview(stage)
         if preview is None:
             return
+        if not self._preview_visible(stage):
+            preview.stale = True  # regenerated when shown: a CB edit only pays for what is on screen
+            return
+        preview.stale = False
         reasons = self.blockers(stage)
         if reasons:
             preview.show([], note="Nothing to preview until the blockers above are fixed.")
             return
+        span = (stage, stage)
+        formatted = self.session.has_plan(span) or preview.diff_mode
         try:
-            files = self.session.stage_files(stage)
+            files = self.session.stage_files(stage, formatted=formatted)
             changes = self._changes_for(files) if preview.diff_mode else {}
         except Exception as exc:  # generation must never take the app down
             preview.show([], note=f"generation failed: {type(exc).__name__}: {exc}")
             self.notify(f"generation failed: {exc}", severity="error")
             return
         mode = "diff against disk (F6 for code)" if preview.diff_mode else "generated code (F6 for the diff against disk)"
-        preview.show(files, changes, note=f"{len(files)} files · {mode} · F5 review and apply")
+        fmt = "" if formatted else " · formatting…"
+        preview.show(files, changes, note=f"{len(files)} files · {mode} · F5 review and apply{fmt}")
+        if not formatted:
+            self.format_preview(stage, self.session.version)
+
+    @work(thread=True, exclusive=True, group="format", exit_on_error=False)
+    def format_preview(self, stage: int, version: int) -> None:
+        """clang-format the stage's files off the UI thread, then show them if nothing changed meanwhile."""
+        try:
+            self.session.plan((stage, stage))
+        except Exception:
+            return  # the unformatted preview stays; review reports the error
+        if self.session.version == version:
+            self.call_from_thread(self._formatted_ready, stage, version)
+
+    def _formatted_ready(self, stage: int, version: int) -> None:
+        if self.session is not None and self.session.version == version and self.current_step == f"stage{stage}":
+            self.refresh_preview(stage)
+
+    def _preview_visible(self, stage: int) -> bool:
+        if self.current_step != f"stage{stage}":
+            return False
+        return stage != 5 or self._tabs5().active == "tab-files"
 
     def _changes_for(self, files: list[Any]) -> dict[str, Any]:
         from wizard.model import Plan
@@ -488,7 +536,10 @@ class WizardApp(App[int]):
         step = self.current_step
         if step.startswith("stage"):
             return (int(step[5:]),)
-        return tuple(n for n in self.stages if n >= 4)
+        # Everything at once: Stages 4-6, plus 1-3 when the op is not scaffolded yet (no device/ folder):
+        # regenerating a scaffold someone already built on is a per-stage decision (open that stage).
+        scaffolded = self.session is not None and (self.session.op_dir / "device").is_dir()
+        return tuple(n for n in self.stages if n >= 4 or not scaffolded)
 
     def action_review(self) -> None:
         if self.session is None:

@@ -86,6 +86,7 @@ class CBRow(Horizontal):
         self.formats = formats
         self.cells: dict[str, Input | Select[str]] = {}  # filled on mount: no DOM queries per keystroke
         self.bytes_label: Label | None = None
+        self._bytes_text = ""
 
     def compose(self) -> ComposeResult:
         for name in CB_FIELDS:
@@ -130,8 +131,9 @@ class CBRow(Horizontal):
             w.set_class(name in bad_fields, "-invalid")
 
     def set_bytes(self, text: str) -> None:
-        if self.bytes_label is not None:
-            self.bytes_label.update(text)
+        if self.bytes_label is not None and text != self._bytes_text:
+            self._bytes_text = text
+            self.bytes_label.update(text, layout=False)  # fixed-size cell: no relayout per keystroke
 
 
 class CBForm(Vertical):
@@ -154,6 +156,7 @@ class CBForm(Vertical):
         self.last_update_ms: float = 0.0
         self._rebuilding = False
         self._rows: list[CBRow] = []
+        self._posted: list[str] | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="cb-top"):
@@ -261,7 +264,7 @@ class CBForm(Vertical):
         for i, widget in enumerate(self._row_widgets()):
             widget.mark(bad.get(i, set()))
         budget = self.session.budget(rows)
-        self._gauge.update(gauge_text(budget))
+        self._gauge.update(gauge_text(budget), layout=False)  # one fixed line
         by_index = {r.index: r for r in budget.rows}
         for widget, row in zip(self._row_widgets(), rows):
             idx = row.get("index", "").strip()
@@ -269,16 +272,19 @@ class CBForm(Vertical):
             widget.set_bytes(human_bytes(b.total) if b is not None and b.total is not None else ("?" if b is None else "error"))
         messages = [f"row {e.row + 1} {HEADERS.get(e.field, e.field)}: {e.message}" for e in errors]
         messages += [m for m in budget.errors if m not in messages]
-        err = self._errors_view
-        if messages:
-            err.update(Text("Generation blocked:\n" + "\n".join(f"  • {m}" for m in messages), style="red"))
-        else:
-            err.update("")
+        if messages != self.errors:  # its height changes with the count: relayout only then
+            err = self._errors_view
+            if messages:
+                err.update(Text("Generation blocked:\n" + "\n".join(f"  • {m}" for m in messages), style="red"))
+            else:
+                err.update("")
         self.errors = messages
         if save and not errors:
             self.session.set_cb_rows(rows)
             self.post_message(self.Changed())
-        self.post_message(self.Status(messages))
+        if messages != self._posted:
+            self._posted = list(messages)
+            self.post_message(self.Status(messages))
         self.last_update_ms = (time.perf_counter() - t0) * 1000
 
     # ---- row operations --------------------------------------------------------------------

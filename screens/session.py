@@ -75,7 +75,8 @@ class Session:
     profile: HardwareProfile
     raw_spec: OpSpec  # as parsed
     spec: OpSpec = field(init=False)  # with overrides applied (manual values marked)
-    _plan_cache: dict[tuple[int, int], Plan] = field(default_factory=dict, init=False, repr=False)
+    _plan_cache: dict[tuple[tuple[int, int], bool], Plan] = field(default_factory=dict, init=False, repr=False)
+    version: int = field(default=0, init=False)  # bumps on every change: background work checks it
     # The app sets this to save right after the next frame (the edit shows first, then the fsync).
     save_hook: Any = field(default=None, init=False, repr=False)
 
@@ -143,6 +144,7 @@ class Session:
 
     def _changed(self) -> None:
         self._save()
+        self.version += 1
         self._plan_cache.clear()
         self.spec = self._effective()
 
@@ -250,16 +252,41 @@ class Session:
                 reasons.extend(f"CB: {m}" for m in self.budget().errors)
         return reasons
 
-    def plan(self, stages: tuple[int, int] = (4, 6)) -> Plan:
-        if stages not in self._plan_cache:
+    def plan(self, stages: tuple[int, int] = (4, 6), *, formatted: bool = True) -> Plan:
+        """The core's plan for ``stages`` (cached until the next change).
+
+        ``formatted=False`` skips clang-format (a subprocess): the live preview shows that within the
+        frame and swaps in the formatted text from a worker. Review and apply always use the formatted plan.
+        """
+        key = (stages, formatted)
+        if key not in self._plan_cache:
+            version = self.version
+            plan = self._make_plan(stages, formatted)
+            if version == self.version:  # a worker must not cache a plan of an older table
+                self._plan_cache[key] = plan
+            return plan
+        return self._plan_cache[key]
+
+    def _make_plan(self, stages: tuple[int, int], formatted: bool) -> Plan:
+        if formatted:
             from wizard.generate import plan_stages
 
-            self._plan_cache[stages] = plan_stages(self.spec, stages, self.profile)
-        return self._plan_cache[stages]
+            return plan_stages(self.spec, stages, self.profile)
+        from wizard.design import build_design
+        from wizard.generate import render_design
 
-    def stage_files(self, stage: int) -> list[Any]:
+        if self.spec.errors:  # the same refusal plan_stages gives
+            raise WizardError("the spec is not usable for generation: " + "; ".join(w.message for w in self.spec.errors))
+        spec_name = self.spec.path.name if self.spec.path else ""
+        plan, _notes = render_design(build_design(self.spec, self.profile), stages, profile=self.profile, spec_name=spec_name, format_cpp=False)
+        return plan
+
+    def has_plan(self, stages: tuple[int, int], *, formatted: bool = True) -> bool:
+        return (stages, formatted) in self._plan_cache
+
+    def stage_files(self, stage: int, *, formatted: bool = True) -> list[Any]:
         """What stage ``stage`` writes on its own (Stage 5's factory ends in the kernel TT_THROW; Stage 6 completes it)."""
-        return [f for f in self.plan((stage, stage)).files if f.stage == stage]
+        return [f for f in self.plan((stage, stage), formatted=formatted).files if f.stage == stage]
 
     def changes(self, plan: Plan) -> list[Any]:
         from wizard.apply import diff_plan

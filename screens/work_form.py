@@ -88,6 +88,12 @@ class WorkForm(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.session: Session | None = None
+        self._drawn = False
+        self._stale = False
+
+    def on_show(self) -> None:
+        if self._stale:
+            self.redraw()
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="form-row"):
@@ -122,6 +128,10 @@ class WorkForm(Vertical):
     def redraw(self) -> None:
         if self.session is None:
             return
+        if not self.is_on_screen and self.is_mounted and self.region.area == 0 and self._drawn:
+            self._stale = True  # hidden tab: redraw when shown (on_show)
+            return
+        self._drawn, self._stale = True, False
         s = self.session
         units, split, error = s.work_split()
         grid = (s.profile.grid_x, s.profile.grid_y)

@@ -33,7 +33,7 @@ def make_app(ws: DemoWorkspace, **kw: object) -> WizardApp:
 
 
 async def loaded(app: WizardApp, pilot: object) -> None:
-    await app.workers.wait_for_complete()
+    await app.wait_ready()
     await pilot.pause()  # type: ignore[attr-defined]
     await pilot.pause()  # type: ignore[attr-defined]
     assert app.session is not None, app.load_error
@@ -55,7 +55,10 @@ async def test_whole_flow_edit_preview_apply_reopen(ws: DemoWorkspace) -> None:
         assert app.current_step == "spec"
 
         # Stage 5: edit the first CB's pages; the gauge follows and the table is saved as manual.
-        await pilot.press("f3", "f3")
+        await pilot.press("f3")  # F3 walks the stepper: Spec -> the first stage
+        assert app.current_step == app.steps[1].key
+        app.goto("stage5")
+        await pilot.pause()
         assert app.current_step == "stage5"
         before = gauge(app)
         pages = cell(app, 0, "pages")
@@ -88,7 +91,7 @@ async def test_whole_flow_edit_preview_apply_reopen(ws: DemoWorkspace) -> None:
         assert not isinstance(app.screen, ReviewScreen)
         for c in writes:
             assert (ws.op_dir / c.path).is_file(), c.path
-        for n in (4, 5, 6):
+        for n in app.review_stages():
             assert app.session.state.stage_status(n).name == "GENERATED"
         app.goto("stage6")
         await pilot.pause()
@@ -200,8 +203,8 @@ async def test_help_palette_theme_and_navigation(ws: DemoWorkspace) -> None:
         assert app.theme != theme and app.session.ui["theme"] == app.theme
         titles = [t for t, _, _ in app.palette_commands()]
         assert any(t.startswith("step: Stage 6") for t in titles) and "apply: review and apply" in titles
-        for key in ("f3", "f3", "f3", "f3", "f3"):
-            await pilot.press(key)
+        for _ in app.steps:
+            await pilot.press("f3")
         assert app.current_step == "tests"
         await pilot.press("f2")
         assert app.current_step == "stage6"
