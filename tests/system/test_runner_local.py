@@ -80,8 +80,12 @@ def test_red_then_green(runner_checkout: RunnerCheckout) -> None:
     assert red.failures[0].failure.path and red.failures[0].failure.path.endswith("test_stage4_device_op.py")
     assert SessionState.load(co.op_dir).stage_status(4) == StageStatus.RED
 
+    other = SessionState.load(co.op_dir)  # the app saves between two runs of the same Runner
+    other.set_override("work.total_units", "N*C*Ht")
+    other.save()
     wrong = runner.run_stage(4, expect="green", build=False)
     assert wrong.expectation_met is False
+    assert SessionState.load(co.op_dir).overrides.get("work.total_units") == "N*C*Ht"  # not overwritten
 
     co.implement_stage4()
     green = runner.run_stage(4, expect="green", build=False)
