@@ -1,0 +1,21 @@
+# SPDX-FileCopyrightText: © 2026 Tenstorrent AI ULC
+#
+# SPDX-License-Identifier: Apache-2.0
+"""Stage 1 (API exists) for row_mean_sub_square_reduce: the nanobind binding is built and registered.
+
+Pass condition (scaffolder): ``hasattr(ttnn, "row_mean_sub_square_reduce")`` and it is callable. No device needed. When it
+fails after a clean build, check the registration line in the category's nanobind module (or
+ttnn-nanobind/__init__.cpp) and that row_mean_sub_square_reduce_nanobind.cpp is in ttnn's CMake source list.
+"""
+
+import ttnn
+
+
+def test_api_exists():
+    assert hasattr(ttnn, "row_mean_sub_square_reduce"), "ttnn.row_mean_sub_square_reduce is not bound: check the build integration and rebuild"
+    assert callable(ttnn.row_mean_sub_square_reduce), "ttnn.row_mean_sub_square_reduce exists but is not callable"
+
+
+def test_api_has_docstring():
+    doc = getattr(ttnn.row_mean_sub_square_reduce, "__doc__", None)
+    assert isinstance(doc, str) and doc.strip(), "ttnn.row_mean_sub_square_reduce has no docstring"
