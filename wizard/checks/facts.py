@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from wizard.checks import cpp_scan as cs
-from wizard.checks.poly import Env, Poly, normalise, try_poly
+from wizard.checks.poly import Env, Poly, normalise
 
 SYNC_OPS = {"cb_reserve_back": "reserve", "cb_push_back": "push", "cb_wait_front": "wait", "cb_pop_front": "pop"}
 MEMBER_OPS = {"reserve_back": "reserve", "push_back": "push", "wait_front": "wait", "pop_front": "pop"}
