@@ -458,7 +458,7 @@ class _Ctx:
         try:
             expr = parse_expr(text)
         except ExprError as exc:
-            self.warn("design-bad-expression", f"{what} '{text}' is not an expression ({exc}); using 1", line, Severity.ERROR)
+            self.warn("design-bad-expression", f"{what} '{text}' is not an expression ({exc})", line, Severity.ERROR)
             return "1", set()
         mapping: dict[str, str] = {}
         for sym in expr.symbols:

@@ -193,6 +193,10 @@ def plan_stages(
         lines = [w.render(spec.path) for w in spec.errors]
         raise WizardError("the spec is not usable for generation:\n" + "\n".join(lines))
     design = build_design(spec, profile)
+    design_errors = [w for w in design.warnings if w.severity.value == "error"]
+    if design_errors:
+        lines = [w.render(spec.path) for w in design_errors]
+        raise WizardError("the design has errors (fix the spec or override the values):\n" + "\n".join(lines))
     spec_name = spec.path.name if spec.path else ""
     plan, _notes = render_design(design, stages, profile=profile, year=year, spec_name=spec_name)
     return plan

@@ -62,6 +62,11 @@ def run(args: argparse.Namespace) -> int:
         raise WizardError("the spec is not usable for generation (errors above)", path=args.spec)
     profile = load_profile(args.profile or (state.profile if state is not None else None))
     design = build_design(spec, profile)
+    errors = [w for w in design.warnings if w.severity.value == "error"]
+    if errors:
+        for w in errors:
+            print(f"ttnn-wizard: {w.render(args.spec)}", file=sys.stderr)
+        raise WizardError("cannot generate: the design has errors (above)", path=args.spec)
     plan, notes = render_design(design, tuple(args.stages), profile=profile, spec_name=Path(args.spec).name)
 
     root = out.resolve()
