@@ -79,6 +79,8 @@ class Session:
     version: int = field(default=0, init=False)  # bumps on every change: background work checks it
     # The app sets this to save right after the next frame (the edit shows first, then the fsync).
     save_hook: Any = field(default=None, init=False, repr=False)
+    # The last Stage 1 build integration planned (wizard.integrate): its manual steps, if any, are shown to the user.
+    integration: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.spec = self._effective()
@@ -262,6 +264,7 @@ class Session:
         if key not in self._plan_cache:
             version = self.version
             plan = self._make_plan(stages, formatted)
+            self._integrate(plan, stages)
             if version == self.version:  # a worker must not cache a plan of an older table
                 self._plan_cache[key] = plan
             return plan
@@ -280,6 +283,20 @@ class Session:
         spec_name = self.spec.path.name if self.spec.path else ""
         plan, _notes = render_design(build_design(self.spec, self.profile), stages, profile=self.profile, spec_name=spec_name, format_cpp=False)
         return plan
+
+    def _integrate(self, plan: Plan, stages: tuple[int, int]) -> None:
+        """Stage 1 also wires the op into the checkout's build (helper I): those edits join the plan, so they are
+        previewed, reviewed and applied like the op's files. Without a checkout the result holds manual steps."""
+        if stages[0] <= 1 <= stages[1]:
+            from wizard.integrate import add_integration
+
+            self.integration = add_integration(plan, self.root, self.op_dir)
+
+    def integration_steps(self) -> list[str]:
+        """Manual build-integration steps of the last Stage 1 plan (empty: none needed)."""
+        from wizard.integrate import render_manual
+
+        return render_manual(self.integration)
 
     def has_plan(self, stages: tuple[int, int], *, formatted: bool = True) -> bool:
         return (stages, formatted) in self._plan_cache
