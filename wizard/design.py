@@ -1390,7 +1390,7 @@ def _shapes_that_fit(
         if i == 0 or budget.errors or budget.fits:
             kept.append(shape)
             if i == 0 and not budget.errors and not budget.fits:
-                ctx.warn("design-l1", f"CBs do not fit L1 even for {shape}: {budget.message()}", severity=Severity.ERROR)
+                ctx.warn("design-l1", f"CBs do not fit L1 even for {shape}: {budget.message()}")
         else:
             ctx.warn("design-l1", f"Stage 6 test shape {shape} left out: {budget.message()}")
     return kept
