@@ -142,6 +142,7 @@ def test_pip_failure_names_the_registry(tmp_path: Path, monkeypatch: pytest.Monk
     fake_py.parent.mkdir(parents=True)
     fake_py.write_text("")  # an existing venv is reused, so no venv is made here
     monkeypatch.setattr(toolchain, "find_python", lambda explicit=None: ("/usr/bin/python3.12", "3.12"))
+    monkeypatch.setattr(toolchain, "_python_version", lambda exe: "3.12")
     monkeypatch.setattr(
         toolchain,
         "_run_streamed",

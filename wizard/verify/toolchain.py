@@ -195,10 +195,11 @@ def code_hash() -> str:
     """Hash of the files whose output setup stores (stand-in compiler, probe, templating).
 
     A stamp from other versions of them is stale: setup then runs again, reusing the venv.
+    (Changes elsewhere in setup that alter what it stores bump STAMP_FORMAT instead.)
     """
     here = Path(__file__).resolve().parent
     h = hashlib.sha256()
-    for name in ("stub_gxx.py", "mock_probe.py", "cmdline.py", "toolchain.py"):
+    for name in ("stub_gxx.py", "mock_probe.py", "cmdline.py"):
         h.update((here / name).read_bytes())
     return h.hexdigest()[:16]
 
@@ -498,12 +499,16 @@ def setup_verify(python: str | None = None, *, force: bool = False, on_line: OnL
     """Set the toolchain up (or return the existing one at once). VerifySetupError with the reason on failure."""
     say = on_line or _noop
     home = home or verify_home()
+    t0 = time.monotonic()
     if not force:
         existing = load_toolchain(home)
         if existing is not None:
+            if python:
+                exe, _ver = find_python(python)  # a bad --python is an error even when nothing is to do
+                if Path(exe).resolve() != Path(existing.python).resolve():
+                    say(f"already set up with {existing.python}; add --force to rebuild with {exe}")
             say(f"verify toolchain ready at {home} (ttnn {TTNN_VERSION}, ziglang {ZIG_VERSION}); --force rebuilds")
             return existing
-    t0 = time.monotonic()
     exe, ver = find_python(python)
     say(f"using Python {ver}: {exe}")
     stamp_path(home).unlink(missing_ok=True)
@@ -513,6 +518,9 @@ def setup_verify(python: str | None = None, *, force: bool = False, on_line: OnL
     home.mkdir(parents=True, exist_ok=True)
     venv = home / "venv"
     venv_python = venv / "bin" / "python"
+    if venv_python.exists() and _python_version(str(venv_python)) != ver:
+        say(f"the venv at {venv} is not Python {ver}: making it again")
+        shutil.rmtree(venv, ignore_errors=True)
     if not venv_python.exists():
         say(f"creating the venv at {venv}")
         r = subprocess.run([exe, "-m", "venv", str(venv)], capture_output=True, text=True, check=False)
