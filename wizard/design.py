@@ -276,7 +276,6 @@ class OpDesign:
 # ==============================================================================================================
 
 
-_DTYPES = ("BFLOAT16", "FLOAT32", "BFLOAT8_B", "BFLOAT4_B", "UINT32", "INT32", "UINT16", "UINT8")
 _DTYPE_RE = re.compile(r"\b(bfloat16|float32|bfloat8_b|bfloat4_b|uint32|int32|uint16|uint8)\b", re.I)
 _DATAFORMAT = {
     "bfloat16": "Float16_b",
@@ -523,10 +522,6 @@ def _parse_layout(req: str) -> str | None:
 
 def _parse_dtypes(req: str) -> list[str]:
     return list(dict.fromkeys(m.upper() for m in _DTYPE_RE.findall(req)))
-
-
-def _requirements_for(spec: OpSpec, tensor_key: str) -> list[Requirement]:
-    return spec.input_requirements.get(tensor_key, [])
 
 
 def _build_tensors(spec: OpSpec, ctx: _Ctx) -> list[TensorDesign]:
