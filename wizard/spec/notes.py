@@ -18,6 +18,8 @@ def extract_notes(doc: Document, spec: OpSpec) -> None:
     _edge_cases(doc, spec)
     _test_criteria(doc, spec)
     spec.symbols.update(symbol_definitions(doc))
+    if spec.symbols:
+        spec.mark("symbols", None, EXPLICIT)  # each written as "name = expr" in the spec (lines not kept)
 
 
 def _data_flow(doc: Document, spec: OpSpec) -> None:
@@ -75,6 +77,7 @@ def _test_criteria(doc: Document, spec: OpSpec) -> None:
         spec.test_criteria[title] = items
         if re.search(r"validation", title, re.I):
             spec.validation_behavior.extend(i for i in items if "->" in i or "→" in i or "error" in i.lower())
+            spec.mark("validation_behavior", h.line, EXPLICIT)
     spec.mark("test_criteria", sec.line, EXPLICIT)
 
 
