@@ -44,6 +44,12 @@ def test_json_has_line_and_confidence_for_every_value(capsys: pytest.CaptureFixt
             if key in ("line", "raw"):
                 continue
             assert set(field) == {"value", "line", "confidence"}, key
+    for key in ("category", "planning_mode", "data_flow", "memory_access", "edge_cases", "test_criteria",
+                "validation_behavior", "symbols"):
+        assert set(data[key]) == {"value", "line", "confidence"}, key
+    assert data["test_criteria"]["confidence"] == "explicit" and data["test_criteria"]["line"] == 387
+    for group in ("work", "output"):
+        assert all(set(v) == {"value", "line", "confidence"} for k, v in data[group].items() if k != "raw"), group
     assert data["cbs"][9]["aliases"]["value"] == ["cb_output_tiled"]
     assert data["work"]["total_units"] == {"value": "Ht", "line": 143, "confidence": "explicit"}
     assert data["sample"] == {"shape": [2, 3, 64, 128], "dtype": "bfloat16", "source": "from --shape"}
