@@ -142,6 +142,11 @@ def base_path(op_dir: Path, path: str, root: str = "op") -> Path:
     return Path(op_dir) / STATE_DIR / "base" / _state_rel(root, path)
 
 
+def pending_path(op_dir: Path, path: str, root: str = "op") -> Path:
+    """The generation a conflict was written against: once the user resolves the markers, it is their base."""
+    return Path(op_dir) / STATE_DIR / "pending" / _state_rel(root, path)
+
+
 def _read(path: Path) -> str | None:
     try:
         data = path.read_bytes()
@@ -184,6 +189,9 @@ def diff_plan(plan: Plan, op_dir: Path, *, repo_root: Path | None = None, engine
         target = confine(root_dir, pf.path)
         disk = _read(target)
         base = _read(base_path(op_dir, pf.path, pf.root))
+        pending = _read(pending_path(op_dir, pf.path, pf.root))
+        if pending is not None and disk is not None and not conflict_lines(disk):
+            base = pending  # the user resolved a conflict against that generation: merge from there
         new = pf.text
         ch = FileChange(pf.path, "create", "", new, [], new, disk, pf.stage, pf.root, root_dir=root_dir)
         if disk is None:
@@ -240,8 +248,9 @@ def apply_changes(changes: Iterable[FileChange], op_dir: Path, approved: set[str
             target = confine(root_dir, ch.path)
             if ch.action == "unchanged":
                 result.unchanged.append(ch.path)
-                if _read(base_path(op_dir, ch.path, ch.root)) != ch.new_text and _read(target) == ch.merged_text:
+                if _read(base_path(op_dir, ch.path, ch.root)) != ch.new_text and _read(target) == ch.merged_text and not conflict_lines(ch.merged_text):
                     write_atomic(base_path(op_dir, ch.path, ch.root), ch.new_text.encode("utf-8"))
+                    pending_path(op_dir, ch.path, ch.root).unlink(missing_ok=True)
                 continue
             if ch.path not in approved:
                 result.skipped.append(ch.path)
@@ -257,8 +266,11 @@ def apply_changes(changes: Iterable[FileChange], op_dir: Path, approved: set[str
             write_atomic(target, ch.merged_text.encode("utf-8", "surrogateescape"))
             if ch.action == "conflict":
                 result.conflicts[ch.path] = list(ch.conflicts)
-                continue  # base not advanced: the next apply merges against the same base
+                # base not advanced; remember which generation the markers hold, for after the user resolves them
+                write_atomic(pending_path(op_dir, ch.path, ch.root), ch.new_text.encode("utf-8"))
+                continue
             write_atomic(base_path(op_dir, ch.path, ch.root), ch.new_text.encode("utf-8"))
+            pending_path(op_dir, ch.path, ch.root).unlink(missing_ok=True)
             {"create": result.created, "update": result.updated, "merge": result.merged, "replace": result.replaced}[ch.action].append(ch.path)
         except WizardError as exc:
             result.errors[ch.path] = str(exc)

@@ -216,3 +216,24 @@ def test_repo_root_files(tmp_path: Path) -> None:
 def test_missing_op_dir(tmp_path: Path) -> None:
     with pytest.raises(WizardError, match="does not exist"):
         diff_plan(plan("x"), tmp_path / "nope")
+
+
+def test_after_resolving_a_conflict_the_next_apply_is_clean(tmp_path: Path) -> None:
+    apply_all(plan(factory_text()), tmp_path)
+    mine = (tmp_path / FACTORY).read_text().replace("cb_in_num_pages = 2;", "cb_in_num_pages = 3;  // mine")
+    (tmp_path / FACTORY).write_text(mine)
+    [ch] = diff_plan(plan(factory_text("4")), tmp_path)
+    apply_changes([ch], tmp_path, {FACTORY})
+    # the user resolves the markers by keeping their line
+    (tmp_path / FACTORY).write_text(mine)
+    [again] = diff_plan(plan(factory_text("4")), tmp_path)
+    assert again.action == "unchanged" and again.merged_text == mine  # resolved against that generation: nothing to do
+    apply_changes([again], tmp_path, set())
+    assert base_path(tmp_path, FACTORY).read_text() == factory_text("4")
+    assert not ap.pending_path(tmp_path, FACTORY).exists()
+    # a later generation that changes another line merges cleanly around the resolution
+    [later] = diff_plan(plan(factory_text("4", extra="    // new block\n")), tmp_path)
+    assert later.action == "merge"
+    apply_changes([later], tmp_path, {FACTORY})
+    text = (tmp_path / FACTORY).read_text()
+    assert "cb_in_num_pages = 3;  // mine" in text and "// new block" in text
