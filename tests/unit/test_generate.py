@@ -60,6 +60,7 @@ EXPECTED_FILES = {
 # Known template bugs of the old scaffolder / agent runs (domain.md 3.3, 3.7, 5.6): none may appear.
 BANNED = [
     (r"detail::launch", "detail::launch (renamed to launch)"),
+    (r"(?m)^(tensor_return_value_t|spec_return_value_t|program_factory_t)\b", "unqualified return type at namespace scope"),
     (r"launch_on_device", "launch_on_device"),
     (r"tt::tt_metal::MathFidelity", "MathFidelity is a global enum"),
     (r"namespace NAMESPACE", "old compute entry point"),
