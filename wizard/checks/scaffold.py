@@ -26,16 +26,16 @@ CHECK = "scaffold"
 _DEVICE_OP = re.compile(r"^device/(\w+?)_device_operation(?:_types)?\.(?:hpp|cpp)$")
 _LEGACY = re.compile(r"^device/(\w+?)_op\.(?:hpp|cpp)$")
 
-# (scope, regex, message), searched with comments blanked out; scope "device" = files under device/ only
-# (a public composite op may still have an Execute{Op}::invoke).
-_BANNED: list[tuple[str, re.Pattern[str], str]] = [
-    ("all", re.compile(r'#\s*include\s*[<"][^">]*run_operation\.hpp'), "legacy include run_operation.hpp: use ttnn/device_operation.hpp"),
-    ("all", re.compile(r"\boperation::run\s*\("), "legacy operation::run: launch through ttnn::device_operation::launch<...>"),
-    ("all", re.compile(r"\bProgramWithCallbacks\b"), "legacy ProgramWithCallbacks: return a CachedProgram<shared_variables_t>"),
-    ("device", re.compile(r"\bvoid\s+validate\w*\s*\([^)]*\)\s*const\b"), "non-static validate...() const: device-operation functions are static"),
-    ("all", re.compile(r"\bregister_operation\s*<[^>]*prim::"), "register_operation of a ttnn::prim op: prims are free functions calling launch<...>"),
-    ("device", re.compile(r"\bDeviceOperation::invoke\b|\bstatic\s+[^;(){}]*\binvoke\s*\("), "DeviceOperation::invoke: the prim free function builds the attributes and calls launch<...>"),
-    ("all", re.compile(r"\bdetail::launch\b|\blaunch_on_device\b"), "detail::launch / launch_on_device was renamed: ttnn::device_operation::launch<...>"),
+# (scope, literal, regex, message), searched with comments blanked out; scope "device" = files under device/ only
+# (a public composite op may still have an Execute{Op}::invoke); the literal is a cheap pre-filter.
+_BANNED: list[tuple[str, str, re.Pattern[str], str]] = [
+    ("all", "run_operation", re.compile(r'#\s*include\s*[<"][^">]*run_operation\.hpp'), "legacy include run_operation.hpp: use ttnn/device_operation.hpp"),
+    ("all", "operation::run", re.compile(r"\boperation::run\s*\("), "legacy operation::run: launch through ttnn::device_operation::launch<...>"),
+    ("all", "ProgramWithCallbacks", re.compile(r"\bProgramWithCallbacks\b"), "legacy ProgramWithCallbacks: return a CachedProgram<shared_variables_t>"),
+    ("device", "validate", re.compile(r"\bvoid\s+validate\w*\s*\([^)]*\)\s*const\b"), "non-static validate...() const: device-operation functions are static"),
+    ("all", "register_operation", re.compile(r"\bregister_operation\s*<[^>]*prim::"), "register_operation of a ttnn::prim op: prims are free functions calling launch<...>"),
+    ("device", "invoke", re.compile(r"\bDeviceOperation::invoke\b|\bstatic\s+[^;(){}]*\binvoke\s*\("), "DeviceOperation::invoke: the prim free function builds the attributes and calls launch<...>"),
+    ("all", "launch", re.compile(r"\bdetail::launch\b|\blaunch_on_device\b"), "detail::launch / launch_on_device was renamed: ttnn::device_operation::launch<...>"),
 ]
 
 
@@ -85,8 +85,8 @@ def check_scaffold(files: Mapping[str, str], op_dir: Path | None = None) -> list
         if not path.endswith((".hpp", ".cpp", ".h")) or "/kernels/" in f"/{path}":
             continue
         code = _blank_comments(text)
-        for scope, rx, message in _BANNED:
-            if scope == "device" and not path.startswith("device/"):
+        for scope, literal, rx, message in _BANNED:
+            if (scope == "device" and not path.startswith("device/")) or literal not in code:
                 continue
             for m in rx.finditer(code):
                 out.append(Finding(CHECK, path, _line_of(code, m.start()), message))
