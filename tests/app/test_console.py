@@ -55,7 +55,8 @@ def _checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Pat
     smi = str(FIXTURES / "bin" / "tt-smi")
     monkeypatch.setenv("FAKE_TT_SMI_LOG", str(tmp_path / "smi.log"))
     profile = dataclasses.replace(load_profile("wormhole_n150"), list_cmd=[smi, "-ls"],
-                                  reset_cmd=[smi, "-r", "{device_id}"], stage_timeout=120.0)
+                                  reset_cmd=[smi, "-r", "{device_id}"], stage_timeout=120.0,
+                                  test_env={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"})
     (tmp_path / "locks").mkdir()
     return Runner(op_dir, profile, lock_dir=str(tmp_path / "locks"), grace=2.0), op_dir
 

@@ -145,6 +145,8 @@ def runner_checkout(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> RunnerCh
     profile = dataclasses.replace(
         load_profile("wormhole_n150"), list_cmd=[smi, "-ls"], reset_cmd=[smi, "-r", "{device_id}"],
         build_cmd=["./build_metal.sh", "-b", "Debug"], stage_timeout=60.0,
+        # the fixture tests need no pytest plugins; skipping their autoload makes each child pytest ~4x faster
+        test_env={**load_profile("wormhole_n150").test_env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
     )
     smi_log = tmp_path / "tt-smi.log"
     monkeypatch.setenv("FAKE_TT_SMI_LOG", str(smi_log))

@@ -263,7 +263,7 @@ def test_cli_exit_codes(runner_checkout: RunnerCheckout, tmp_path) -> None:
     smi = co.profile.list_cmd[0]  # type: ignore[attr-defined]
     (cfg / "fakebox.toml").write_text(
         f'base = "wormhole_n150"\nlist_cmd = ["{smi}", "-ls"]\nreset_cmd = ["{smi}", "-r", "{{device_id}}"]\n'
-        'stage_timeout = 60\n'
+        'stage_timeout = 60\ntest_env = { PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1" }\n'
     )
     env = {"TTNN_WIZARD_LOCK_DIR": str(co.lock_dir)}
     base = ["--op-dir", str(co.op_dir), "--profile", "fakebox", "--no-build"]

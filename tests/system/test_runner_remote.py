@@ -132,7 +132,8 @@ def test_cli_host(box: dict[str, Any]) -> None:
     co.implement_stage4()
     cfg = Path(os.environ["XDG_CONFIG_HOME"]) / "ttnn-wizard" / "profiles"
     cfg.mkdir(parents=True, exist_ok=True)
-    (cfg / "fakebox.toml").write_text('base = "wormhole_n150"\nlist_cmd = ["true"]\nstage_timeout = 60\n')
+    (cfg / "fakebox.toml").write_text('base = "wormhole_n150"\nlist_cmd = ["true"]\nstage_timeout = 60\n'
+                                      'test_env = { PYTEST_DISABLE_PLUGIN_AUTOLOAD = "1" }\n')
     env = {**os.environ, "TTNN_WIZARD_REMOTE_ROOT": str(box["remote_root"]),
            "TTNN_WIZARD_LOCK_DIR": str(co.lock_dir)}
     proc = subprocess.run(
