@@ -282,3 +282,19 @@ def test_cli_exit_codes(runner_checkout: RunnerCheckout, tmp_path) -> None:
     assert missing.returncode == 2 and "no tests for stage 7" in missing.stderr
     badhost = _cli([*base, "--stage", "4", "--host", "-oProxyCommand=x"], env)
     assert badhost.returncode == 2 and "--host" in badhost.stderr
+
+
+def test_never_resets_every_device_when_the_id_is_unknown(runner_checkout: RunnerCheckout) -> None:
+    import dataclasses
+
+    co = runner_checkout
+    co.implement_stage4()
+    # a list command whose output has no device table: the driver is there, the id is not
+    co.profile = dataclasses.replace(co.profile, list_cmd=["echo", "Detected Chips: 1"])
+    device.DirtyFlag(0, str(co.lock_dir)).set("crashed run")
+    lines: list[str] = []
+    res = _runner(co).run_stage(4, on_line=lines.append, build=False)
+    assert res.status == RunStatus.PASSED
+    assert not any(c.startswith("-r") for c in co.smi_calls())
+    assert any("not resetting every device" in ln for ln in lines)
+    assert device.DirtyFlag(0, str(co.lock_dir)).is_set() is False  # the clean run cleared it

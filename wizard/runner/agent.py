@@ -234,7 +234,14 @@ class Agent:
             self.say(f"device needs a reset ({why}) but there is no driver: {status.reason}")
             return
         dev = device.pick_reset_id(status.list_output, int(self.cfg.get("device_id", 0)))
-        argv = device.reset_argv(self.cfg.get("reset_cmd") or [], dev)
+        reset_cmd = self.cfg.get("reset_cmd") or []
+        if dev is None and any("{device_id}" in a for a in reset_cmd):
+            # "tt-smi -r" without ids resets every card on the box: never do that to other users
+            self.say(f"device needs a reset ({why}) but no device id was found in the output of "
+                     f"{' '.join(self.cfg.get('list_cmd') or [])}; not resetting every device on a shared box — "
+                     "reset it by hand")
+            return
+        argv = device.reset_argv(reset_cmd, dev)
         self.event("reset", reason=why, argv=argv)
         rc, out = device.reset_device(self.cfg.get("reset_cmd") or [], dev)
         result["resets"].append({"reason": why, "argv": argv, "rc": rc, "output": out[-2000:]})  # type: ignore[union-attr]
