@@ -633,6 +633,8 @@ def _build_params(spec: OpSpec, ctx: _Ctx) -> list[ParamDesign]:
         test_value = py_default if py_default is not None else {"float": "1.0", "bool": "False", "int": "1", "str": '""'}.get(py, "None")
         if cpp.startswith("std::array"):
             test_value = "(0.0, 0.0)"
+        if required:
+            test_value = _test_value_in_range(test_value, cpp, p.valid_range)
         out.append(
             ParamDesign(
                 name=naming.cpp_identifier(p.name),
@@ -647,6 +649,28 @@ def _build_params(spec: OpSpec, ctx: _Ctx) -> list[ParamDesign]:
             )
         )
     return out
+
+
+def _test_value_in_range(value: str, cpp: str, valid_range: str) -> str:
+    """A required parameter's test value that satisfies the lower bound _param_validations turns into a TT_FATAL
+    (``>= 2``, ``> 0``, ``[4, inf)``), so the stage tests' valid call is really valid (helper I, Stage 2 tests)."""
+    rl = (valid_range or "").strip().strip("`").lower()
+    m = re.fullmatch(r"(>=?)\s*(-?\d+(?:\.\d+)?(?:e-?\d+)?)", rl) or re.fullmatch(
+        r"([(\[])\s*(-?\d+(?:\.\d+)?)\s*,\s*\+?(?:inf|∞)\s*[)\]]", rl
+    )
+    if not m or cpp not in ("float", "int32_t", "uint32_t"):
+        return value
+    strict = m.group(1) in (">", "(")
+    bound = float(m.group(2))
+    try:
+        current = float(value)
+    except ValueError:
+        return value
+    if current > bound or (current == bound and not strict):
+        return value
+    if cpp == "float":
+        return repr(bound + 1.0 if strict else bound)
+    return str(int(bound) + 1 if strict else int(bound))
 
 
 # ---------------------------------------------------------------------------------------------- validations

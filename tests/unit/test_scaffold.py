@@ -275,3 +275,19 @@ def test_scaffold_check_missing_required_pieces() -> None:
     files["device/tilize_untilize_device_operation.hpp"] = files["device/tilize_untilize_device_operation.hpp"].split("namespace ttnn::prim")[0]
     msgs = {f.message.split(" (")[0] for f in check_scaffold(files)}
     assert "required piece missing: CachedProgram" in msgs and "required piece missing: ttnn::prim" in msgs
+
+
+def test_required_parameter_test_value_satisfies_its_range(tmp_path: Path) -> None:
+    """A required parameter with a lower bound gets a test value the generated TT_FATAL accepts."""
+    from wizard.generate import plan_stages
+    from wizard.spec import parse_spec
+
+    text = (SPECS / "image_rotate_spec.md").read_text()
+    row = "| angle | float | Yes | (-inf, +inf) | - |"
+    assert row in text
+    spec_path = tmp_path / "image_rotate_spec.md"
+    spec_path.write_text(text.replace(row, "| angle | int | Yes | >= 3 | - |"))
+    p = plan_stages(parse_spec(spec_path), (1, 3), year=YEAR).by_path()
+    assert "TT_FATAL(operation_attributes.angle >= 3" in p["device/image_rotate_device_operation.cpp"].text
+    assert 'PARAMS = {"angle": 3}' in p["test_dev/test_stage2_validation.py"].text
+    assert "int32_t angle," in p["image_rotate.hpp"].text and 'nb::arg("angle"),' in p["image_rotate_nanobind.cpp"].text
