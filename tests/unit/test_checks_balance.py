@@ -177,3 +177,20 @@ def test_loop_from_start_to_end_counts_the_difference() -> None:
     files = mutate(files, WRITER, "for (uint32_t r = 0; r < num_rows; ++r) {", "for (uint32_t r = start_row; r < end_row; ++r) {")
     files = mutate(files, WRITER, "dst.get_noc_addr(start_row + r)", "dst.get_noc_addr(r)")
     assert check_balance(files) == []
+
+
+def test_wait_for_more_pages_than_the_cb_holds() -> None:
+    files = mutate(load(), WRITER, "cb_wait_front(cb_out, 1);", "cb_wait_front(cb_out, 3);")
+    files = mutate(files, WRITER, "cb_pop_front(cb_out, 1);", "cb_pop_front(cb_out, 3);")
+    files = mutate(files, COMPUTE, "cb_reserve_back(cb_out, 1);", "cb_reserve_back(cb_out, 3);")
+    files = mutate(files, COMPUTE, "cb_push_back(cb_out, 1);", "cb_push_back(cb_out, 3);")
+    errs = [f for f in errors(check_balance(files)) if "never returns" in f.message]
+    assert {(f.path, f.line) for f in errs} == {(WRITER, line_of(files[WRITER], "cb_wait_front(cb_out, 3)")), (COMPUTE, line_of(files[COMPUTE], "cb_reserve_back(cb_out, 3)"))}
+    assert "holds `2` = 2 pages" in errs[0].message
+
+
+def test_symbolic_capacity_that_may_be_too_small_is_a_warning() -> None:
+    files = mutate(load(), FACTORY, "create_cb(cb_in_idx, program, all_cores, input_tile_size, 2 * Wt, input_df)", "create_cb(cb_in_idx, program, all_cores, input_tile_size, 2, input_df)")
+    [f] = check_balance(files)
+    assert f.severity is Severity.WARNING and f.path == COMPUTE and f.line == line_of(files[COMPUTE], "cb_wait_front(cb_in, Wt)")
+    assert "cannot prove the CB holds the Wt pages" in f.message

@@ -29,6 +29,7 @@ class Side:
     n_text: str
     line: int
     why: list[str]  # reasons this count is not exact (unknown loop, unmapped arg, condition)
+    n: Poly | None = None  # pages of the one call, in host terms
 
 
 def check_balance(files: Mapping[str, str]) -> list[Finding]:
@@ -87,7 +88,8 @@ def _balance_group(model: OpModel, ff: FactoryFacts, group: str | None) -> dict[
                     why.append(op.unknown)
                 if op.conditional:
                     why.append(f"inside {op.conditional}")
-                by_cb.setdefault(idx, []).append(Side(kp, op.op, lifted.poly, op.n_text, op.line, why))
+                n = model.lift(op.n, ff, kc, group).poly if op.n is not None else None
+                by_cb.setdefault(idx, []).append(Side(kp, op.op, lifted.poly, op.n_text, op.line, why, n))
             for use in kf.cb_uses:
                 if is_non_sync(use.func):
                     continue
@@ -115,6 +117,7 @@ def _balance_cb(ff: FactoryFacts, idx: int, sides: list[Side], opaque: list[str]
     name = f"CB c_{idx}{_label(group)}"
     pushes = [s for s in sides if s.op == "push"]
     pops = [s for s in sides if s.op == "pop"]
+    out += _capacity_checks(ff, idx, sides, name)
     # reserve/push and wait/pop pairs within each kernel
     for kernel in sorted({s.kernel for s in sides}):
         for a, b in (("reserve", "push"), ("wait", "pop")):
@@ -182,6 +185,26 @@ def _consequence(pushed: Poly, popped: Poly) -> str:
     if (-diff).nonneg_coeffs():
         return "the consumer waits for pages that never come (hang)"
     return "they differ for some shapes (hang or leftover pages)"
+
+
+def _capacity_checks(ff: FactoryFacts, idx: int, sides: list[Side], name: str) -> list[Finding]:
+    """cb_reserve_back / cb_wait_front for more pages than the CB holds never return."""
+    out: list[Finding] = []
+    cap = _capacity(ff, idx)
+    if cap is None:
+        return out
+    created = ff.cb(idx)[0]
+    for s in sides:
+        if s.op not in ("reserve", "wait") or s.n is None:
+            continue
+        room = cap - s.n
+        fn = "cb_reserve_back" if s.op == "reserve" else "cb_wait_front"
+        where = f"`{normalise(created.num_pages)}` = {cap} pages ({ff.path}:{created.line})"
+        if room.value is not None and room.value < 0:
+            out.append(Finding(CHECK, s.kernel, s.line, f"{name}: {fn} asks for {s.n} pages but the CB holds {where}: it never returns (hang)"))
+        elif room.value is None and not room.nonneg_if_positive() and not _opaque(room):
+            out.append(Finding(CHECK, s.kernel, s.line, f"{name}: cannot prove the CB holds the {s.n} pages {fn} asks for: it holds {where}", Severity.WARNING))
+    return out
 
 
 def _capacity(ff: FactoryFacts, idx: int) -> Poly | None:

@@ -87,6 +87,7 @@ class CbOp:
     loops: list[str] = field(default_factory=list)  # the enclosing loops' counts, outermost first
     unknown: str = ""  # why the count cannot be known (while loop, non-simple for)
     conditional: str = ""  # an enclosing if/else/switch, as "if (cond) at line N"
+    n: Poly | None = None  # pages of this one call (kernel-level symbols)
 
 
 @dataclass
@@ -258,7 +259,7 @@ def read_kernel(path: str, source: str, *, is_compute: bool | None = None) -> Ke
             continue
         mult, loops, unknown, cond = context(call.start)
         n = kernel_poly(env, call.args[1])
-        kf.cb_ops.append(CbOp(SYNC_OPS[call.name], kernel_poly(env, call.args[0]), call.args[0], call.args[1], n * mult, call.line, loops, unknown, cond))
+        kf.cb_ops.append(CbOp(SYNC_OPS[call.name], kernel_poly(env, call.args[0]), call.args[0], call.args[1], n * mult, call.line, loops, unknown, cond, n))
     covered: list[tuple[int, int]] = []  # spans whose CB references are already understood
     for call in cs.find_calls(text, masked, "|".join(SYNC_OPS), lines):
         covered.append((call.open, call.end))
@@ -273,7 +274,8 @@ def read_kernel(path: str, source: str, *, is_compute: bool | None = None) -> Ke
             n_text = text[m.end() : close].strip() or "1"
             mult, loops, unknown, cond = context(m.start())
             cb_text = objs[m.group(1)]
-            kf.cb_ops.append(CbOp(MEMBER_OPS[m.group(2)], kernel_poly(env, cb_text), cb_text, n_text, kernel_poly(env, n_text) * mult, lines.line(m.start()), loops, unknown, cond))
+            n = kernel_poly(env, n_text)
+            kf.cb_ops.append(CbOp(MEMBER_OPS[m.group(2)], kernel_poly(env, cb_text), cb_text, n_text, n * mult, lines.line(m.start()), loops, unknown, cond, n))
             covered.append((m.start(), close))
     # every other place a CB id appears (calls, template arguments): tile ops, transfers, helpers we cannot count
     cb_names = {op.cb_text.strip() for op in kf.cb_ops if re.fullmatch(r"\w+", op.cb_text.strip())} | {

@@ -81,6 +81,14 @@ class Poly:
     def nonneg_coeffs(self) -> bool:
         return all(c >= 0 for _, c in self.terms)
 
+    def nonneg_if_positive(self) -> bool:
+        """True when the value is >= 0 for every assignment of integers >= 1 to the symbols.
+
+        Sufficient test: with each symbol s = 1 + t (t >= 0) every coefficient is >= 0.
+        (Sizes, tile counts and unit counts in a factory are >= 1.)
+        """
+        return self.subst({s: Poly.const(1) + Poly.sym(s) for s in self.symbols}).nonneg_coeffs()
+
     def __str__(self) -> str:
         if not self.terms:
             return "0"
