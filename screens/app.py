@@ -25,6 +25,7 @@ from screens.commands import WizardCommands
 from screens.messages import CBChanged, CBStatus, SpecChanged, WorkChanged
 from screens.stepper import Stepper, StepInfo, StepStatus
 
+LINE_ARG_EDITORS = {"vi", "vim", "nvim", "view", "nano", "emacs", "emacsclient", "micro", "kak", "joe", "mg"}
 EXIT_AFTER_PAINT_ENV = "TTNN_WIZARD_EXIT_AFTER_PAINT"  # benchmarks: exit as soon as the first screen painted
 STATUS_LABEL = {
     "NOT_STARTED": ("not started", "dim"),
@@ -561,6 +562,7 @@ class WizardApp(App[int]):
             return
         from screens.review import ReviewScreen
 
+        self._warn_integration(stages)
         title = f"Review · stage{'s' if len(stages) > 1 else ''} {', '.join(map(str, stages))} · {self.session.rel(self.session.op_dir)}"
 
         def done(approved: set[str] | None) -> None:
@@ -570,6 +572,13 @@ class WizardApp(App[int]):
             self._apply(changes, approved, stages)
 
         self.push_screen(ReviewScreen(changes, title), done)
+
+    def _warn_integration(self, stages: tuple[int, ...]) -> None:
+        """Stage 1: when the checkout's build layout was not recognised, say exactly what to add by hand."""
+        if self.session is not None and 1 in stages:
+            steps = self.session.integration_steps()
+            if steps:
+                self.notify("\n".join(steps), title="Build integration", severity="warning", timeout=30)
 
     def _apply(self, changes: list[Any], approved: set[str], stages: tuple[int, ...]) -> None:
         try:
@@ -602,12 +611,15 @@ class WizardApp(App[int]):
             return
         self.open_in_editor(path, rel)
 
-    def open_in_editor(self, path: Path, rel: str) -> None:
+    def open_in_editor(self, path: Path, rel: str, line: int | None = None) -> None:
         import shlex
         import subprocess
 
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        argv = [*shlex.split(editor), str(path)]  # an argument list: never a shell string
+        argv = [*shlex.split(editor)]  # an argument list: never a shell string
+        if line and Path(argv[0]).name in LINE_ARG_EDITORS:
+            argv.append(f"+{int(line)}")
+        argv.append(str(path))
         try:
             with self.suspend():
                 subprocess.run(argv, check=False)
@@ -619,6 +631,23 @@ class WizardApp(App[int]):
         self.refresh_status()
         if self.current_step.startswith("stage"):
             self.refresh_preview(int(self.current_step[5:]))
+
+    def on_console_pane_finished(self, event: Any) -> None:
+        """A stage run ended: the runner recorded RED/GREEN in the shared session state."""
+        self.refresh_status()
+
+    def on_console_pane_jump_to(self, event: Any) -> None:
+        path = Path(event.path)
+        if not path.is_file():
+            self.notify(f"{path} is not a file here", severity="warning")
+            return
+        rel = str(path)
+        if self.session is not None:
+            try:
+                rel = path.resolve().relative_to(self.session.op_dir).as_posix()
+            except ValueError:
+                pass
+        self.open_in_editor(path, rel, line=event.line)
 
     def action_delegate(self) -> None:
         try:

@@ -149,7 +149,8 @@ class ConsolePane(Widget):
 
     def on_mount(self) -> None:
         table = self.query_one("#console-results", DataTable)
-        table.add_columns("test", "outcome", "time", "class")
+        # name last: a narrow pane cuts the long parametrised test names, not the outcome and the class
+        table.add_columns("outcome", "class", "time", "test")
         self.set_interval(FLUSH_SECONDS, self._flush)
 
     @property
@@ -257,15 +258,15 @@ class ConsolePane(Widget):
         colour = {"passed": "green", "failed": "red", "error": "red", "skipped": "yellow"}
         for t in result.tests:
             kind = t.failure.kind.value if t.failure is not None else ""
-            table.add_row(t.name, Text(t.outcome.value, style=colour.get(t.outcome.value, "")), f"{t.duration:.2f}s",
-                          kind)
+            table.add_row(Text(t.outcome.value, style=colour.get(t.outcome.value, "")), kind, f"{t.duration:.2f}s",
+                          t.name)
             self._rows.append(t)
         if result.failure is not None:
-            table.add_row("(run)", Text(result.status.value, style="bold red"), f"{result.duration:.1f}s",
-                          result.failure.kind.value)
+            table.add_row(Text(result.status.value, style="bold red"), result.failure.kind.value,
+                          f"{result.duration:.1f}s", "(the run)")
             self._rows.append(result.failure)
         if not result.tests and result.failure is None and result.message:
-            table.add_row("(run)", Text(result.status.value, style="yellow"), f"{result.duration:.1f}s", "")
+            table.add_row(Text(result.status.value, style="yellow"), "", f"{result.duration:.1f}s", "(the run)")
             self._rows.append(None)
 
     @on(DataTable.RowSelected, "#console-results")

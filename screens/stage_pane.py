@@ -10,7 +10,10 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Button, Static, TabbedContent, TabPane
+from textual import on, work
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, Label, Select, Static, TabbedContent, TabPane
 
 from screens.cb_form import CBForm
 from screens.preview import PreviewPane
@@ -52,42 +55,115 @@ class StagePane(Vertical):
 
 
 class TestsPane(Vertical):
-    """The Tests step: the offline compile check (helper H) then the stage tests in the console (helper E).
+    """The Tests step: the offline compile check (helper H's wizard.verify) as a first step, then a stage's
+    tests in helper E's console pane (build, run, RED/GREEN recorded in the session state).
 
-    Both are imported on first use (the runner pulls in plumbum); until they exist in this build the
-    pane says so instead of failing.
+    Both are imported on first use (the runner pulls in plumbum). Keys: r run, c compile check, ctrl+x stop
+    (in the console), e open the failing file.
     """
+
+    BINDINGS = [
+        Binding("r", "run", "Run tests"),
+        Binding("c", "compile", "Compile check"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.session: Any = None
+        self.console: Any = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="tests-intro")
+        with Horizontal(id="tests-controls"):
+            yield Label("stage ", classes="lbl")
+            yield Select([("6", 6)], id="tests-stage", allow_blank=False, compact=True)
+            yield Label(" expect ", classes="lbl")
+            yield Select([("auto", "auto"), ("red", "red"), ("green", "green")], value="auto", id="tests-expect",
+                         allow_blank=False, compact=True)
+            yield Button("Compile check (c)", id="tests-compile", compact=True)
+            yield Button("Run tests (r)", id="tests-run", compact=True, variant="primary")
         yield Vertical(id="console-slot")
 
     def on_mount(self) -> None:
         self.query_one("#tests-intro", Static).update(
             Text.assemble(
                 ("Tests  ", "bold"),
-                ("RED before a stage's code is applied, GREEN after. ", "dim"),
-                ("The offline compile check of the dataflow kernels runs first when it is set up.", "dim"),
+                ("write the stage's test, run it RED, apply the stage's code, run it GREEN. ", "dim"),
+                ("The offline compile check (ttnn-wizard setup-verify) catches kernel errors without a card.", "dim"),
             )
         )
 
     def attach(self, app: Any) -> None:
-        """Mount helper E's console pane on first visit."""
+        """On first visit: the stages to offer and helper E's console pane."""
+        self.session = app.session
+        stage_sel = self.query_one("#tests-stage", Select)
+        stages = [n for n in app.stages]
+        want = self.session.ui.get("tests_stage", stages[-1] if stages else 6) if self.session else 6
+        with stage_sel.prevent(Select.Changed):
+            stage_sel.set_options([(f"{n}", n) for n in stages])
+            if want in stages:
+                stage_sel.value = want
         slot = self.query_one("#console-slot", Vertical)
         if slot.children:
             return
         try:
-            from screens.console import ConsolePane  # noqa: F401  (helper E)
+            from screens.console import ConsolePane
         except ImportError:
-            slot.mount(Static(Text("The test console is not part of this build yet.", style="yellow")))
+            slot.mount(Static(Text("The test console is not part of this build.", style="yellow")))
             return
-        slot.mount(_make_console(app))
+        self.console = ConsolePane(id="console")
+        slot.mount(self.console)
 
+    @on(Select.Changed, "#tests-stage")
+    def _stage_changed(self, event: Select.Changed) -> None:
+        if self.session is not None and event.value is not Select.NULL:
+            self.session.remember(tests_stage=int(event.value))  # type: ignore[arg-type]
 
-def _make_console(app: Any) -> Any:
-    from screens.console import ConsolePane
+    @on(Button.Pressed, "#tests-run")
+    def _run_pressed(self) -> None:
+        self.action_run()
 
-    return ConsolePane(id="console")
+    @on(Button.Pressed, "#tests-compile")
+    def _compile_pressed(self) -> None:
+        self.action_compile()
 
+    def _stage(self) -> int:
+        value = self.query_one("#tests-stage", Select).value
+        return int(value) if value is not Select.NULL else 6  # type: ignore[arg-type]
 
-__all__ = ["StagePane", "TestsPane", "Button"]
+    def action_run(self) -> None:
+        if self.session is None or self.console is None:
+            self.notify("the test console is not available", severity="warning")
+            return
+        from wizard.runner import Runner
+
+        expect = self.query_one("#tests-expect", Select).value
+        runner = Runner(self.session.op_dir, self.session.profile, state=self.session.state)
+        self.console.start(runner, self._stage(), expect=None if expect in ("auto", Select.NULL) else str(expect))
+
+    def action_compile(self) -> None:
+        if self.session is None or self.console is None:
+            return
+        self.console.clear()
+        self.console.write_line("ttnn-wizard: offline compile check of the dataflow kernels")
+        self._compile_worker(self.session.op_dir, self.session.profile.arch)
+
+    @work(thread=True, exclusive=True, group="compile-check", exit_on_error=False)
+    def _compile_worker(self, op_dir: Any, arch: str) -> None:
+        from wizard.errors import WizardError
+
+        say = self.console.write_line
+        try:
+            from wizard.verify import check_compile
+
+            findings = check_compile(op_dir, arch, on_line=say)
+        except WizardError as exc:  # not set up, no Python 3.10/3.12: say so, the hardware run still works
+            say(f"ttnn-wizard: {exc}")
+            return
+        except Exception as exc:  # noqa: BLE001 - the check must never take the app down
+            say(f"ttnn-wizard: the compile check failed: {type(exc).__name__}: {exc}")
+            return
+        errors = [f for f in findings if f.severity.value == "error"]
+        say_lines = [f.render() for f in findings]
+        self.console.write_lines(say_lines)
+        say(f"ttnn-wizard: compile check {'FAILED' if errors else 'PASSED'}: {len(errors)} error(s), {len(findings)} finding(s)")
