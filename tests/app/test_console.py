@@ -105,7 +105,7 @@ async def test_run_shows_results_and_jumps_to_the_kernel_line(tmp_path: Path, mo
         assert result.status.value == "failed"
         table = app.query_one("#console-results", DataTable)
         assert table.row_count == 1
-        assert table.get_row_at(0)[3] == "compile error"
+        assert table.get_row_at(0)[1] == "compile error"
         assert any("FAILED" in ln for ln in pane.log_widget.lines)
         table.focus()
         await pilot.press("enter")
