@@ -15,7 +15,48 @@ from wizard.errors import WizardError
 from wizard.spec import parse_spec, parse_spec_text
 
 SPECS = sorted((Path(__file__).resolve().parents[1] / "fixtures" / "specs").glob("*_spec.md"))
-TEXTS = [p.read_text(encoding="utf-8") for p in SPECS]
+# An architect-style document too: Part 1 + a final CB table, lead-line argument tables, a test-criteria table.
+ARCHITECT = """# Operation Design: fz_op
+
+## Overview
+- **Operation Name**: fz_op
+- **Category**: normalization
+- **Reference Operations**: tilize (input_stage), untilize (output_stage)
+
+## Part 1: Architecture
+
+### Work Distribution
+- **Work unit**: tile-row
+- **Grid**: 1D linear from compute_with_storage_grid_size
+- **Total units**: Ht_total = NC * Ht
+
+### Circular Buffer Requirements
+| CB ID | Name | Purpose | Producer | Consumer | Pages | Lifetime |
+|-------|------|---------|----------|----------|-------|----------|
+| c_0 | cb_in | RM sticks | Reader | Compute (tilize) | Wt | Row |
+| c_16 | cb_out | Output | Compute | Writer | 2*Wt | Block |
+
+### Kernel Arguments
+
+**Compile-time** (reader kernel):
+| Index | Name | Type | Description |
+|-------|------|------|-------------|
+| 0 | stick_size | uint32_t | bytes |
+
+### Test Criteria
+| Category | Purpose | Shape |
+|----------|---------|-------|
+| Minimal | Single tile | `(1, 1, 32, 32)` |
+
+## Part 2: Kernel Implementation
+
+### CB Allocation (final, validated against helpers)
+| CB | Pages | Layout | Valid Region | Lifetime |
+|----|-------|--------|--------------|----------|
+| c_0 | Wt | Tile-sized pages (RM data) | All | Row |
+| c_16 | 2*Wt | TILE | All | Block |
+"""
+TEXTS = [p.read_text(encoding="utf-8") for p in SPECS] + [ARCHITECT]
 
 FUZZ = settings(
     max_examples=120,

@@ -67,7 +67,9 @@ def check_cbs(spec: OpSpec, warn, has_tables: bool) -> None:
         else:
             seen[cb.index] = cb.line
 
-    kernel_roles = {k.role for k in spec.kernels if k.role is not Role.UNKNOWN}
+    # Only a Kernel Data Movement table lists the kernels; argument tables alone (v2) may skip one with no args.
+    listed = any(_explicit(k, "name") for k in spec.kernels)
+    kernel_roles = {k.role for k in spec.kernels if k.role is not Role.UNKNOWN} if listed else set()
     for cb in spec.cbs:
         if not _explicit(cb, "producer"):
             continue
