@@ -365,7 +365,7 @@ _UNITS = ["tile", "tile-row", "stick", "block", "pixel", "", "mystery"]
 _SHAPES = ["Same as input", "[N, C, H, 1]", "[N, C, H, 32]", "(N, H, W, C)", "", "weird"]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     stem=st.sampled_from(STEMS),
     data=st.data(),
