@@ -968,7 +968,10 @@ def _build_work(spec: OpSpec, kind: str, ctx: _Ctx) -> WorkDesign:
         notes.append(f"the spec's total '{w.total_units}' ignores the batch dims; the factory splits {total} units")
         ctx.warn("design-work-batch", notes[-1], line)
     elif w.total_units and w.total_units.replace(" ", "") != total.replace(" ", ""):
-        notes.append(f"the spec's total '{w.total_units}'; the factory computes it as {total}")
+        notes.append(
+            f"the spec's total '{w.total_units}'; the factory computes it as {total} "
+            "(W, H = the tensor's last two dims, NC = all dims before them)"
+        )
     return WorkDesign(
         strategy=w.strategy,
         unit=kind,

@@ -56,8 +56,8 @@ ImageRotateProgramFactory::cached_program_t ImageRotateProgramFactory::create(
 
     // ---- Work split ------------------------------------------------------------------------------------------------
     // Unit: one stick. Batch-aware total: NC * H.
-    // the spec's total 'N*H*W'; the factory computes it as NC * H
-    // work units (sticks) over the whole batch
+    // the spec's total 'N*H*W'; the factory computes it as NC * H (W, H = the tensor's last two dims, NC = all dims
+    // before them) work units (sticks) over the whole batch
     const uint32_t num_units = NC * H;
     // split_work_to_cores gives group 1 one unit more than group 2 when the units do not divide evenly.
     const auto grid = input.device()->compute_with_storage_grid_size();

@@ -49,5 +49,5 @@ def test_program_factory_creates_cbs(device):
 
 
 def test_work_distribution(device):
-    # More work units than fit on one core's worth of a single tile: exercises the work split.
+    # A larger input (many work units): the work split runs over several cores.
     _expect_kernel_error((1, 32, 64, 64), device)
