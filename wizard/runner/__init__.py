@@ -364,7 +364,9 @@ class Runner:
             result.failure = classify_hang(log_text, timed_out=bool(final.get("timed_out")),
                                            exit_code=final.get("test_rc"), timeout=tmo)
             result.status = RunStatus.TIMEOUT if result.failure.kind == FailureKind.TIMEOUT else RunStatus.HANG
-            result.message = f"hang detected: {final.get('hang_reason')}"
+            what = "timed out" if result.status == RunStatus.TIMEOUT else "device hang"
+            result.message = f"{what}: {final.get('hang_reason')}; the device was reset (see below)" if \
+                result.resets else f"{what}: {final.get('hang_reason')}"
             return
         result.status = status_from(result.tests, final.get("test_rc"))
         if result.status == RunStatus.SKIPPED:
