@@ -185,13 +185,8 @@ def test_kernel_locals_are_used(stem: str) -> None:
 
 
 @pytest.mark.parametrize("stem", STEMS)
-def test_checks_pass_on_generated_code(stem: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_checks_pass_on_generated_code(stem: str) -> None:
     checks = pytest.importorskip("wizard.checks")
-    facts = pytest.importorskip("wizard.checks.facts")
-    # copy_init(cb) is the current init (copy_tile_init is deprecated): it takes a CB id but never syncs it, and
-    # needs tile pages. Until the checks' call tables list it, tell them here (reported to the checks' owner).
-    monkeypatch.setattr(facts, "NON_SYNC_CB_CALLS", facts.NON_SYNC_CB_CALLS | {"copy_init", "copy_block"})
-    monkeypatch.setattr(facts, "TILE_CALLS", facts.TILE_CALLS | {"copy_init", "copy_block"})
     for stages in ((4, 5), (4, 6)):
         findings = checks.check_plan(plan_of(stem, stages))
         assert [f.render() for f in findings] == []
