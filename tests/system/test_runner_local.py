@@ -298,3 +298,13 @@ def test_never_resets_every_device_when_the_id_is_unknown(runner_checkout: Runne
     assert not any(c.startswith("-r") for c in co.smi_calls())
     assert any("not resetting every device" in ln for ln in lines)
     assert device.DirtyFlag(0, str(co.lock_dir)).is_set() is False  # the clean run cleared it
+
+
+def test_missing_build_script_is_a_clear_build_failure(runner_checkout: RunnerCheckout) -> None:
+    co = runner_checkout
+    (co.root / "build_metal.sh").unlink()
+    (co.root / "ttnn").mkdir(exist_ok=True)  # still a checkout (ttnn/ beside tt_metal/)
+    lines: list[str] = []
+    res = _runner(co).run_stage(4, on_line=lines.append)
+    assert res.status == RunStatus.BUILD_FAILED
+    assert any("cannot start ./build_metal.sh" in ln and "No such file" in ln for ln in lines)

@@ -93,10 +93,14 @@ class Agent:
     def run_child(self, argv: list[str], *, timeout: float, env: dict[str, str]) -> tuple[int, bool, bool]:
         """Run argv in its own session, forwarding output; (exit code, timed out, hang text seen)."""
         grace = float(self.cfg.get("grace", 5.0))
-        proc = subprocess.Popen(
-            argv, cwd=self.cfg["cwd"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, start_new_session=True, bufsize=0,
-        )
+        try:
+            proc = subprocess.Popen(
+                argv, cwd=self.cfg["cwd"], env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, start_new_session=True, bufsize=0,
+            )
+        except OSError as exc:  # missing build script, no such cwd, not executable
+            self.say(f"cannot start {' '.join(argv[:3])} in {self.cfg['cwd']}: {exc.strerror or exc}")
+            return 127, False, False
         self.child_pgid = proc.pid
         self.event("child", pgid=proc.pid, argv=argv)
         self.in_child = True
