@@ -500,3 +500,11 @@ def test_two_cb_tables_of_equal_standing() -> None:
     assert [(c.index, c.name) for c in spec.cbs] == [(0, "cb_in"), (0, "cb_other")]
     assert "cb-described-twice" in codes(spec, Severity.INFO)
     assert [w.code for w in spec.errors] == ["duplicate-cb-index"]  # a different CB on the same index is a clash
+
+
+def test_a_heading_that_mentions_a_removal_keeps_its_table() -> None:
+    table = CB_HEAD.split("\n\n", 1)[1] + "| c_0 | cb_in | in | Reader | Writer | 2 | Block |\n"
+    spec = parse_spec_text(OVERVIEW + "## Circular Buffer Requirements (c_3 removed)\n\n" + table)
+    assert [c.index for c in spec.cbs] == [0]
+    spec = parse_spec_text(OVERVIEW + "## Removed CBs\n\n" + table)
+    assert spec.cbs == [] and "no-cb-table" in codes(spec, Severity.ERROR)

@@ -101,7 +101,9 @@ def _context_score(doc: Document, t: Table) -> int:
     title = h.title if h else ""
     before = [b for b in doc.blocks if b.kind != "code" and b.line < t.line and b.heading == t.heading]
     lead = plain(before[-1].text) if before and t.line - before[-1].line <= 3 else ""
-    if _DISCARD_CONTEXT.search(title) or _DISCARD_CONTEXT.search(lead):
+    # "### Removed CBs" or "**Removed from grid_sample** (not needed):" right above: a table of CBs that are gone.
+    # A CB heading that merely mentions a removal ("CB Requirements (c_3 removed)") still holds the real table.
+    if _DISCARD_CONTEXT.match(title.strip(" #*_`")) or _DISCARD_CONTEXT.search(lead):
         return -100
     score = 0
     if _CB_HEADING.search(title):
