@@ -218,7 +218,7 @@ def _page_size_kind(cell: str) -> PageKind | None:
 
 def _default_roles(index: int) -> tuple[Role, Role]:
     """The CB index convention (domain.md 2.2): 0-7 inputs, 8-15 constants, 16-23 outputs, 24-31 intermediates."""
-    if index < 8 or 8 <= index < 16:
+    if index < 16:
         return Role.READER, Role.COMPUTE
     if 16 <= index < 24:
         return Role.COMPUTE, Role.WRITER
@@ -245,13 +245,16 @@ def extract_cbs(doc: Document, warn: Warn) -> list[CircularBuffer]:
         rows, has_roles = _read_table(t, warn)
         roles_inferred |= bool(rows) and not has_roles
         if k:  # the same CB described again by a later table of equal standing: one CB, not a clash
-            seen = {(cb.index, cb.name.lower()) for cb in cbs}
-            again = [cb for cb in rows if (cb.index, cb.name.lower()) in seen]
-            for cb in again:
-                warn("cb-described-twice", f"CB c_{cb.index} ({cb.name}) is described again; the first row "
-                     "(line {}) is used".format(next(c.line for c in cbs if c.index == cb.index)), cb.line,
-                     Severity.INFO)
-            rows = [cb for cb in rows if cb not in again]
+            first = {(cb.index, cb.name.lower()): cb.line for cb in cbs}
+            kept = []
+            for cb in rows:
+                line = first.get((cb.index, cb.name.lower()))
+                if line is None:
+                    kept.append(cb)
+                else:
+                    warn("cb-described-twice", f"CB c_{cb.index} ({cb.name}) is described again; the row at "
+                         f"line {line} is used", cb.line, Severity.INFO)
+            rows = kept
         cbs += rows
     # The architect's final "| CB | Pages | Layout |" table lacks names and producers that the Part 1 table has.
     filled = _fill_from(cbs, [cb for t in others for cb in _read_table(t, lambda *a, **k: None)[0]])
