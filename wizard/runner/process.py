@@ -54,10 +54,13 @@ def _pump(stream: IO[bytes], tag: str, out: queue.Queue[tuple[str, list[str] | N
             chunk = os.read(fd, 65536)
             if not chunk:
                 break
-            parts = (partial + chunk).split(b"\n")
-            partial = parts.pop()
-            if parts:
-                out.put((tag, [p.decode("utf-8", "replace").rstrip("\r") for p in parts]))
+            complete, nl, partial = (partial + chunk).rpartition(b"\n")
+            if nl:
+                # one decode and one split per chunk (C speed); a UTF-8 sequence never spans a newline
+                text = complete.decode("utf-8", "replace")
+                if "\r" in text:
+                    text = text.replace("\r\n", "\n")
+                out.put((tag, text.split("\n")))
     except (OSError, ValueError):  # closed under us by stop()
         pass
     finally:
