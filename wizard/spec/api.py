@@ -57,14 +57,14 @@ def _parameters(doc: Document, spec: OpSpec, api: Heading | None) -> None:
             p.type = plain(cell[c_type])
             if c_req is not None:
                 req = plain(cell[c_req]).lower()
-                p.required = req.startswith(("yes", "true", "required", "y")) if t.keys[c_req].startswith("required") \
-                    else not req.startswith(("yes", "true", "y"))
+                said_yes = req.startswith(("yes", "true", "required", "y"))
+                p.required = said_yes if t.keys[c_req].startswith("required") else not said_yes
                 p.mark("required", row.line, EXPLICIT)
             if c_range is not None:
                 p.valid_range = plain(cell[c_range])
             if c_def is not None:
                 d = plain(cell[c_def])
-                p.default = "" if is_blank(d) else d
+                p.default = "" if d in ("", "-", "—", "–", "N/A", "n/a") else d  # "None" is a real default
             if c_desc is not None:
                 p.description = plain(cell[c_desc])
             for f in ("name", "type", "valid_range", "default", "description"):
