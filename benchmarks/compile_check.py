@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from wizard.verify import check_compile, load_toolchain, setup_verify  # noqa: E402
+from wizard.verify import check_compile, setup_verify  # noqa: E402
 from wizard.verify.compile import KernelJob, compile_kernel, plan_jobs  # noqa: E402
 from wizard.verify.toolchain import PROBE_READER, PROBE_WRITER, Toolchain, _dir_size  # noqa: E402
 
