@@ -1472,6 +1472,13 @@ def build_design(spec: OpSpec, profile: object | None = None) -> OpDesign:
         if name not in used and re.search(rf"\b{re.escape(name)}\b", cpp_used_syms):
             host_vars.insert(0, var)
 
+    if any("DeviceComputeKernelConfig" in p.cpp_type for p in params):
+        ctx.warn(
+            "design-compute-config",
+            "the compute_kernel_config parameter is not wired into ComputeConfig yet: the stub compute kernel uses "
+            "MathFidelity::HiFi4 (Stage 7: get_compute_kernel_config_args(device->arch(), config))",
+            severity=Severity.INFO,
+        )
     if pt.ratio == "N-to-1":
         work.notes.append(f"N-to-1 passthrough: {pt.in_pages_cpp} page(s) in, {pt.out_pages_cpp} out per unit")
     if work.strategy is Strategy.SINGLE_CORE:
