@@ -40,9 +40,9 @@ def build_steps(stages: tuple[int, ...]) -> list[StepInfo]:
     from screens.session import STAGE_TITLES
 
     return [
-        StepInfo("spec", "Spec"),
-        *[StepInfo(f"stage{n}", STAGE_TITLES[n], n) for n in stages],
-        StepInfo("tests", "Tests"),
+        StepInfo("spec", "Spec", short="Spec"),
+        *[StepInfo(f"stage{n}", STAGE_TITLES[n], n, short=STAGE_TITLES[n].replace("Stage ", "")) for n in stages],
+        StepInfo("tests", "Tests", short="Tests"),
     ]
 
 
@@ -133,8 +133,19 @@ class WizardApp(App[int]):
                 yield Static(Text("Loading the spec…", style="dim"), id="loading")
         yield Footer(compact=True)
 
+    def on_resize(self, event: Any) -> None:
+        # Below 110 columns the stepper gets short titles and a narrow column, leaving room for the forms.
+        self.query_one(Stepper).set_narrow(event.size.width < 110)
+        tall = event.size.height >= 40
+        if tall != self.has_class("-tall"):
+            self.set_class(tall, "-tall")
+            if tall and self.session is not None and self.current_step == "stage5":
+                self.refresh_preview(5)
+
     def on_mount(self) -> None:
         self.theme = os.environ.get("TTNN_WIZARD_THEME", "textual-dark")
+        self.query_one(Stepper).set_narrow(self.size.width < 110)
+        self.set_class(self.size.height >= 40, "-tall")
         if os.environ.get(EXIT_AFTER_PAINT_ENV):
             self.call_after_refresh(self._exit_after_paint)
             return
@@ -215,6 +226,8 @@ class WizardApp(App[int]):
         self.steps = build_steps(self.stages)
         self.query_one(Stepper).set_steps(self.steps)
         panes: list[Any] = [SpecPane(id="spec"), *[StagePane(n, id=f"stage{n}") for n in self.stages], TestsPane(id="tests")]
+        for pane in panes:
+            pane.display = False  # ContentSwitcher only hides the children it started with
         await self.query_one("#body", ContentSwitcher).mount_all(panes)
         self.stage_panes = {n: p for n, p in zip(self.stages, panes[1:-1])}
 
@@ -319,17 +332,22 @@ class WizardApp(App[int]):
         return list(self.query(PreviewPane))
 
     def _preview(self, stage: int) -> Any:
+        """The stage's preview on screen now (Stage 5: the Files tab, or the live one under the CB table)."""
         from screens.preview import PreviewPane
 
         pane = self.stage_panes.get(stage)
-        return pane.query_one(f"#preview-{stage}", PreviewPane) if pane is not None else None
+        if pane is None:
+            return None
+        if stage == 5 and self._tabs5().active == "tab-cbs" and self.has_class("-tall"):
+            return pane.query_one("#preview-5-live", PreviewPane)
+        return pane.query_one(f"#preview-{stage}", PreviewPane)
 
     def on_tabbed_content_tab_activated(self, event: Any) -> None:
         if getattr(event.tabbed_content, "id", None) != "stage5-tabs":
             return
         if self.session is not None and event.pane is not None and event.pane.id:
             self.session.remember(stage5_tab=event.pane.id)
-            if event.pane.id == "tab-files":
+            if event.pane.id in ("tab-files", "tab-cbs"):
                 self.refresh_step("stage5")
 
     # ---- status and previews -------------------------------------------------------------------
@@ -421,7 +439,7 @@ class WizardApp(App[int]):
     def _preview_visible(self, stage: int) -> bool:
         if self.current_step != f"stage{stage}":
             return False
-        return stage != 5 or self._tabs5().active == "tab-files"
+        return stage != 5 or self._tabs5().active == "tab-files" or (self._tabs5().active == "tab-cbs" and self.has_class("-tall"))
 
     def _changes_for(self, files: list[Any]) -> dict[str, Any]:
         from wizard.model import Plan

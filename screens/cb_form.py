@@ -264,7 +264,9 @@ class CBForm(Vertical):
         for i, widget in enumerate(self._row_widgets()):
             widget.mark(bad.get(i, set()))
         budget = self.session.budget(rows)
-        self._gauge.update(gauge_text(budget), layout=False)  # one fixed line
+        width = self.size.width or (self.app.size.width - 30)
+        bar = max(8, min(40, width - 50))  # the numbers stay readable at 80 columns
+        self._gauge.update(gauge_text(budget, bar), layout=False)  # one fixed line
         by_index = {r.index: r for r in budget.rows}
         for widget, row in zip(self._row_widgets(), rows):
             idx = row.get("index", "").strip()

@@ -172,8 +172,9 @@ def _highlight(code: str, language: str) -> Content | Text:
 class PreviewPane(Vertical):
     """Tabs of one stage's generated files. ``show(files, changes)`` refreshes in place."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, classes="preview")
+    def __init__(self, *, id: str | None = None, classes: str = "", prefer: str = "") -> None:
+        super().__init__(id=id, classes=f"preview {classes}".strip())
+        self.prefer = prefer  # a path suffix whose tab opens first (the live CB preview shows the factory)
         self.paths: list[str] = []
         self.diff_mode = False
         self.stale = True  # the session changed since this was filled
@@ -187,6 +188,8 @@ class PreviewPane(Vertical):
         """``files``: PlannedFile-likes (path, text); ``changes``: path -> FileChange (diff, action)."""
         changes = changes or {}
         tabs = self.query_one(TabbedContent)
+        if self.prefer:  # the preferred file's tab first: it is the one shown
+            files = sorted(files, key=lambda f: not f.path.endswith(self.prefer))
         paths = [f.path for f in files]
         self.query_one(".preview-note", Static).update(Text(note, style="dim") if note else "")
         if paths != self.paths:

@@ -34,11 +34,17 @@ class StagePane(Vertical):
             with TabbedContent(id="stage5-tabs"):
                 with TabPane("Circular buffers", id="tab-cbs"):
                     yield CBForm(id="cb-form")
+                    # Tall terminals: the Stage 5 files follow each CB edit right below the table.
+                    yield PreviewPane(id="preview-5-live", classes="live-preview", prefer="_program_factory.cpp")
                 with TabPane("Work split", id="tab-work"):
                     yield WorkForm(id="work-form")
                 with TabPane("Files", id="tab-files"):
                     yield PreviewPane(id="preview-5")
         else:
+            if self.stage in (1, 2, 3):
+                from screens.scaffold_form import ScaffoldForm  # helper I: the Stage 1-3 form above the files
+
+                yield ScaffoldForm(self.stage)
             yield PreviewPane(id=f"preview-{self.stage}")
 
     def on_mount(self) -> None:

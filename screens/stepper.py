@@ -21,6 +21,7 @@ class StepInfo:
     key: str  # "spec", "stage4", ..., "tests"
     title: str  # "Stage 5 program factory"
     stage: int | None = None  # the generation stage it owns, if any
+    short: str = ""  # for narrow terminals ("5 Program factory")
 
 
 @dataclass(frozen=True)
@@ -52,13 +53,20 @@ class Stepper(OptionList):
     def __init__(self, steps: list[StepInfo], *, id: str | None = None) -> None:
         self.steps = list(steps)
         self.statuses: dict[str, StepStatus] = {}
+        self.narrow = False
         super().__init__(*[self._option(s) for s in self.steps], id=id)
+
+    def set_narrow(self, narrow: bool) -> None:
+        if narrow != self.narrow:
+            self.narrow = narrow
+            self.set_class(narrow, "-narrow")
+            self._rebuild(self.current_key)
 
     def _option(self, step: StepInfo) -> Option:
         status = self.statuses.get(step.key, StepStatus("loading"))
         text = Text()
         text.append(f"{status.icon} ", style="bold red" if status.blocked else status.style)
-        text.append(step.title, style="bold")
+        text.append(step.short if self.narrow and step.short else step.title, style="bold")
         text.append("\n  ")
         text.append(f"blocked: {status.blocked}" if status.blocked else status.label, style="red" if status.blocked else status.style)
         return Option(text, id=step.key)
