@@ -116,7 +116,9 @@ def _check(spec, text: str) -> None:
     for cb in spec.cbs:
         assert isinstance(cb.index, int)
         assert cb.line is None or 1 <= cb.line <= n_lines
-    assert spec.usable == (bool(spec.name) and bool(spec.cbs) and not spec.errors)
+    indices = [cb.index for cb in spec.cbs]
+    if len(set(indices)) != len(indices):  # a clash always blocks generation
+        assert "duplicate-cb-index" in {w.code for w in spec.errors}
 
 
 @FUZZ
