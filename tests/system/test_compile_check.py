@@ -348,3 +348,26 @@ def test_a_profile_grid_larger_than_the_device_is_caught(tc: Toolchain, tmp_path
     findings = run_program_check(op, shape=(1, 1, 32 * 80, 64), toolchain=tc)
     errs = errors(findings)
     assert len(errs) == 1 and "Illegal kernel placement" in errs[0].message, [f.render() for f in findings]
+
+
+def test_factory_defines_reach_the_kernel(tc: Toolchain, tmp_path: Path) -> None:
+    op = write_fixture_op(tmp_path / "foo")
+    reader = op / "device/kernels/dataflow/reader_foo.cpp"
+    text = reader.read_text().replace(
+        "        cb_push_back(cb_in, 1);\n",
+        "#ifdef WIZARD_EXTRA_PUSH\n        cb_push_bak(cb_in, 1);\n#endif\n        cb_push_back(cb_in, 1);\n",
+    )
+    reader.write_text(text)
+    assert errors(check_compile(op, "wormhole_b0", toolchain=tc)) == []  # the branch is off without the define
+    factory = op / "device/foo_program_factory.cpp"
+    factory.write_text(
+        factory.read_text()
+        .replace(
+            "    std::vector<uint32_t> reader_compile_time_args",
+            '    std::map<std::string, std::string> reader_defines;\n    reader_defines["WIZARD_EXTRA_PUSH"] = "1";\n'
+            "    std::vector<uint32_t> reader_compile_time_args",
+        )
+        .replace("ReaderDataMovementConfig(reader_compile_time_args)", "ReaderDataMovementConfig(reader_compile_time_args, reader_defines)")
+    )
+    errs = errors(check_compile(op, "wormhole_b0", toolchain=tc))
+    assert [(f.path, f.line) for f in errs] == [("device/kernels/dataflow/reader_foo.cpp", _line_of(reader, "cb_push_bak"))]

@@ -105,3 +105,23 @@ def test_helpers() -> None:
     assert split_top('a, f(b, c), {d, e}, "x,y"') == ["a", "f(b, c)", "{d, e}", '"x,y"']
     assert strip_comments('a // b\n"//not" /* c\n d */ e') == 'a     \n"//not"     \n      e'
     assert cb_indices(GENERATED) == [0, 16]
+
+
+def test_defines_from_maps_and_designated_configs() -> None:
+    text = """
+    std::map<std::string, std::string> reader_defines = {{"A", "1"}};
+    reader_defines["BCAST_COL"] = "1";
+    reader_defines.emplace("N", std::to_string(4));
+    reader_defines.insert({"FN", "exp_tile"});
+    if (wide) { reader_defines["RT"] = std::to_string(wt); }
+    // reader_defines["COMMENTED"] = "1";
+    std::vector<uint32_t> v = {0};
+    CreateKernel(p, "r.cpp", c, ReaderDataMovementConfig(v, reader_defines));
+    CreateKernel(p, "w.cpp", c, DataMovementConfig{.processor = DataMovementProcessor::RISCV_0,
+        .noc = NOC::RISCV_0_default, .compile_args = v, .defines = {{"Z", "2"}}});
+    CreateKernel(p, "q.cpp", c, WriterDataMovementConfig(v));
+    """
+    r, w, q = parse_factory(text, TA)
+    assert r.defines == {"A": "1", "BCAST_COL": "1", "N": "4", "FN": "exp_tile", "RT": "1"}
+    assert (w.defines, w.ct_args, w.processor) == ({"Z": "2"}, [0], "brisc")
+    assert q.defines == {}

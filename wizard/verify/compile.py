@@ -50,6 +50,7 @@ class KernelJob:
     ct_source: str = "the program factory"
     extra_includes: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    defines: dict[str, str] = field(default_factory=dict)  # the factory's -D NAME=VALUE for this kernel
 
 
 @dataclass
@@ -89,6 +90,9 @@ def compile_kernel(tc: Toolchain, arch: str, job: KernelJob) -> KernelResult:
         )
         if job.noc is not None:
             gcc_args = [f"-DNOC_INDEX={job.noc}" if a.startswith("-DNOC_INDEX=") else a for a in gcc_args]
+        if job.defines:
+            # The JIT puts the kernel's own defines among its -D flags; before the entry file is equivalent.
+            gcc_args[-1:-1] = [f"-D{k}={v}" for k, v in job.defines.items()]
         cmd = syntax_command(tc.zig, gcc_args)
         try:
             r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=COMPILE_TIMEOUT, check=False, errors="replace")
@@ -252,9 +256,9 @@ def plan_jobs(op_dir: Path, tc: Toolchain, arch: str, overlay: Path) -> tuple[li
                 )
             )
             continue
-        seen: set[tuple[str, tuple[int, ...], int | None]] = set()
+        seen: set[tuple[str, tuple[int, ...], int | None, tuple[tuple[str, str], ...]]] = set()
         for factory, c in matched:
-            key = (c.processor, tuple(c.ct_args), c.noc)
+            key = (c.processor, tuple(c.ct_args), c.noc, tuple(sorted(c.defines.items())))
             if key in seen:
                 continue
             seen.add(key)
@@ -273,6 +277,7 @@ def plan_jobs(op_dir: Path, tc: Toolchain, arch: str, overlay: Path) -> tuple[li
                     ct_source=f"the factory ({where})",
                     extra_includes=extra,
                     notes=notes,
+                    defines=dict(c.defines),
                 )
             )
     return jobs, compute, findings
@@ -394,6 +399,8 @@ def check_compile(
         label = _PROC_LABEL.get(job.processor, job.processor)
         if res.ok:
             extra = f"; {'; '.join(job.notes)}" if job.notes else ""
+            if job.defines:
+                extra += "; defines " + ", ".join(f"{k}={v}" for k, v in job.defines.items())
             findings.append(
                 Finding(
                     "compile",

@@ -37,6 +37,7 @@ class KernelCall:
     placeholders: list[str] = field(default_factory=list)  # CT items whose value we could not resolve
     accessor_appends: int = 0  # TensorAccessorArgs(...).append_to(...) calls folded in
     vector: str | None = None  # the CT vector's name, None when written inline
+    defines: dict[str, str] = field(default_factory=dict)  # -D NAME=VALUE the config passes
 
 
 def strip_comments(text: str) -> str:
@@ -248,6 +249,16 @@ def parse_factory(text: str, ta_ct_args: Sequence[int] = (2, 2048)) -> list[Kern
             if inner:
                 parts = split_top(inner.group(1))
                 ct_expr = parts[0] if parts else ""
+        def_expr = None
+        dm = re.search(r"\.defines\s*=\s*(.+?)\s*(?:,\s*\.|\}$|$)", config.strip(), re.S)
+        if dm:
+            def_expr = dm.group(1).strip()
+        else:
+            inner = re.search(r"(?:Reader|Writer)DataMovementConfig\s*[({](.*)[)}]\s*$", config.strip(), re.S)
+            if inner:
+                parts = split_top(inner.group(1))
+                def_expr = parts[1] if len(parts) > 1 else None
+        defines = _defines(clean, def_expr, m.start()) if def_expr else {}
         values: list[int] = []
         unresolved: list[str] = []
         appends = 0
@@ -278,9 +289,64 @@ def parse_factory(text: str, ta_ct_args: Sequence[int] = (2, 2048)) -> list[Kern
                 placeholders=unresolved,
                 accessor_appends=appends,
                 vector=vector,
+                defines=defines,
             )
         )
     return calls
+
+
+_STR = r'"((?:[^"\\]|\\.)*)"'
+
+
+def _define_value(expr: str) -> str:
+    """A define's value as the JIT passes it: a string literal's text, else "1" (a runtime expression)."""
+    m = re.fullmatch(r"\s*" + _STR + r"\s*", expr)
+    if m:
+        return m.group(1)
+    m = re.fullmatch(r"\s*std::to_string\s*\(\s*(\d+)[uU]?\s*\)\s*", expr)
+    return m.group(1) if m else "1"
+
+
+def _pairs(body: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in split_top(body):
+        item = item.strip()
+        if item.startswith("{") and item.endswith("}"):
+            kv = split_top(item[1:-1])
+            key = re.fullmatch(r"\s*" + _STR + r"\s*", kv[0]) if kv else None
+            if key and len(kv) == 2:
+                out[key.group(1)] = _define_value(kv[1])
+    return out
+
+
+def _defines(text: str, expr: str, upto: int) -> dict[str, str]:
+    """Defines from ``{{"A", "1"}}`` or a std::map variable built before ``upto`` (literal keys only)."""
+    expr = expr.strip()
+    if expr.startswith("{"):
+        return _pairs(expr[1 : _matching(expr, 0) - 1])
+    if not re.fullmatch(r"[A-Za-z_]\w*", expr):
+        return {}
+    decls = list(re.finditer(rf"std::(?:map|unordered_map)\s*<[^;]*?>\s+{re.escape(expr)}\s*(=\s*\{{|\{{|;)", text[:upto]))
+    if not decls:
+        return {}
+    d = decls[-1]
+    out: dict[str, str] = {}
+    pos = d.end()
+    if d.group(1).endswith("{"):
+        end = _matching(text, d.end() - 1)
+        out.update(_pairs(text[d.end() : end - 1]))
+        pos = end
+    name = re.escape(expr)
+    ops = re.compile(
+        rf"\b{name}\s*\[\s*{_STR}\s*\]\s*=\s*([^;]+);"
+        rf"|\b{name}\s*\.\s*(?:emplace|insert_or_assign|try_emplace)\s*\(\s*{_STR}\s*,\s*([^;]+)\)\s*;"
+        rf"|\b{name}\s*\.\s*insert\s*\(\s*\{{\s*{_STR}\s*,\s*([^;]+)\}}\s*\)\s*;"
+    )
+    for m in ops.finditer(text, pos, upto):
+        key = m.group(1) or m.group(3) or m.group(5)
+        val = m.group(2) or m.group(4) or m.group(6)
+        out[key] = _define_value(val)
+    return out
 
 
 def _fill_accessor_values(text: str, name: str, upto: int, values: list[int], ta: list[int]) -> list[int]:

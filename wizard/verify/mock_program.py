@@ -73,6 +73,7 @@ def run(desc: dict) -> dict:
                     runtime_args=rt,
                     config=config,
                     compiler_include_paths=list(k.get("include_paths", [])),
+                    defines=[(str(a), str(b)) for a, b in k.get("defines", {}).items()],
                 )
             )
         program = ttnn.ProgramDescriptor(kernels=kernels, semaphores=[], cbs=cbs)

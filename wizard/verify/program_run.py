@@ -107,14 +107,20 @@ def run_program_check(
                 continue
             job = by_path.get(k.path)
             if job is not None:
-                ct = job.ct_args
-                includes = job.extra_includes
+                ct, includes, defines = job.ct_args, job.extra_includes, job.defines
             else:
                 ct = [cb_index.get(a.host.strip(), PLACEHOLDER) for a in k.ct_args]
                 ct += [int(x) for x in flags.ta_ct_args_tile] * len(k.accessors)
-                includes = []
+                includes, defines = [], {}
             kernels.append(
-                {"kind": role, "path": str(path.resolve()), "ct_args": ct, "num_rt_args": len(k.rt_args), "include_paths": includes}
+                {
+                    "kind": role,
+                    "path": str(path.resolve()),
+                    "ct_args": ct,
+                    "num_rt_args": len(k.rt_args),
+                    "include_paths": includes,
+                    "defines": defines,
+                }
             )
         if any(f.severity is Severity.ERROR for f in findings):
             return findings
