@@ -9,8 +9,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from textual.widgets import Input, Static
+
 from screens.app import WizardApp
 from screens.review import ReviewScreen
+from screens.scaffold_form import ScaffoldForm
 from screens.stepper import Stepper
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,12 +65,29 @@ async def test_spec_only_to_stage6(tmp_path: Path) -> None:
         assert "reduce_avg_w_rm/reduce_avg_w_rm.cpp" in (root / OPS / "reduction" / "CMakeLists.txt").read_text()
         assert app.session.state.stage_status(1).name == "GENERATED"
 
+        # Stage 2's form: a requirement's message edited in place becomes the TT_FATAL text (a manual override).
+        app.goto("stage2")
+        await pilot.pause()
+        form = app.query_one("#scaffold-form-2", ScaffoldForm)
+        await form.load()
+        await pilot.pause()
+        box = next(w for w in form.query(Input) if w.name and w.name.endswith(".hint"))
+        key = box.name
+        box.value = "rank must be four (edited in the form)"
+        await form._commit(box)
+        await pilot.pause()
+        assert app.session.state.overrides[key] == "rank must be four (edited in the form)"
+        dev = next(f for f in app.session.stage_files(2) if f.path.endswith("_device_operation.cpp"))
+        assert "rank must be four (edited in the form)" in dev.text
+        assert "rank must be four (edited in the form)" in str(form.query_one("#sf-derived-2", Static).render())
+
         for stage in (2, 3):
             app.goto(f"stage{stage}")
             await pilot.pause()
             await review_and_apply_all(app, pilot)
             assert app.session.state.stage_status(stage).name == "GENERATED"
         assert (op_dir / "device" / "reduce_avg_w_rm_program_factory.cpp").is_file()
+        assert "rank must be four (edited in the form)" in (op_dir / "device" / "reduce_avg_w_rm_device_operation.cpp").read_text()
 
         # Stages 4-6 from the Spec step: the factory is updated, the kernels appear.
         app.goto("spec")
