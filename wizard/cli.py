@@ -101,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     rn.add_argument("--expect", choices=("red", "green"), default=None)
     rn.add_argument("--host", default=None, help="user@box: run on a remote hardware box over SSH")
     rn.add_argument("--profile", default=None)
+    rn.add_argument(
+        "--remote-root",
+        default=None,
+        help="the tt-metal checkout on the --host box (default: the profile's remote_root or $TTNN_WIZARD_REMOTE_ROOT)",
+    )
     rn.add_argument("--no-build", action="store_true", help="skip the build step")
     rn.add_argument("--timeout", type=float, default=None, help="seconds (default: the profile's stage timeout)")
 

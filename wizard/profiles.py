@@ -46,6 +46,7 @@ class HardwareProfile:
     build_cmd: list[str]
     stage_timeout: float  # seconds per stage-test run (safety net above the dispatch timeout)
     host: str | None = None  # user@box for remote runs; None = local
+    remote_root: str | None = None  # the tt-metal checkout on the remote box (with host)
     test_env: dict[str, str] = field(default_factory=dict)
     l1_reserved: int = 0  # estimate of L1 below the allocator base (firmware, mailboxes, kernel config)
     source: list[str] = field(default_factory=list)  # files this profile was read from, base first
@@ -86,7 +87,7 @@ _REQUIRED = (
     "dram_alignment", "tile_bytes", "list_cmd", "reset_cmd", "build_cmd", "stage_timeout",
 )  # fmt: skip
 _KINDS: dict[str, str] = {
-    "name": "str", "description": "str", "arch": "str", "board": "str", "base": "str", "host": "str",
+    "name": "str", "description": "str", "arch": "str", "board": "str", "base": "str", "host": "str", "remote_root": "str",
     "grid_x": "pos_int", "grid_y": "pos_int", "l1_size": "pos_int", "l1_budget": "pos_int", "l1_reserved": "int",
     "dram_banks": "pos_int", "l1_alignment": "pos_int", "dram_alignment": "pos_int",
     "tile_bytes": "int_table", "test_env": "str_table",
