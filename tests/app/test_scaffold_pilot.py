@@ -1,4 +1,5 @@
-"""Pilot: start from a spec alone (no scaffolding) in a fixture checkout and reach Stage 6 files through the app.
+"""Pilot: start from a spec alone (no scaffolding; a fixture checkout, and `ttnn-wizard demo`'s workspace with an
+unscaffolded sample spec) and reach Stage 6 files through the app.
 
 Stages 1-3 are in the stepper; Stage 1's review lists the build-integration edits of the checkout files beside the
 op's files; applying 1, 2, 3 and then 4-6 (from the Spec step) leaves a complete op that passes the checks.
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+
+import pytest
 
 from textual.widgets import Input, Static
 
@@ -44,8 +47,18 @@ async def review_and_apply_all(app: WizardApp, pilot) -> list:  # type: ignore[n
     return changes
 
 
-async def test_spec_only_to_stage6(tmp_path: Path) -> None:
-    root, op_dir, spec = spec_only_checkout(tmp_path)
+def demo_unscaffolded(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """`ttnn-wizard demo`'s workspace with a sample spec that is not scaffolded there (it goes to specs/)."""
+    from wizard.workspace import create_demo_workspace
+
+    ws = create_demo_workspace(tmp_path / "ws", spec="standardize_w_rm")
+    assert not (ws.op_dir / "standardize_w_rm.hpp").exists()
+    return ws.root, ws.op_dir, ws.spec_path
+
+
+@pytest.mark.parametrize(("make", "op"), [(spec_only_checkout, "reduce_avg_w_rm"), (demo_unscaffolded, "standardize_w_rm")])
+async def test_spec_only_to_stage6(tmp_path: Path, make, op: str) -> None:  # type: ignore[no-untyped-def]
+    root, op_dir, spec = make(tmp_path)
     app = WizardApp(spec_path=spec, op_dir=op_dir, root=root, cwd=root)
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
@@ -61,8 +74,8 @@ async def test_spec_only_to_stage6(tmp_path: Path) -> None:
         changes = await review_and_apply_all(app, pilot)
         repo = {c.path for c in changes if c.root == "repo"}
         assert repo == {"ttnn/CMakeLists.txt", f"{OPS}/reduction/CMakeLists.txt", f"{OPS}/reduction/reduction_nanobind.cpp"}
-        assert (op_dir / "reduce_avg_w_rm_nanobind.cpp").is_file()
-        assert "reduce_avg_w_rm/reduce_avg_w_rm.cpp" in (root / OPS / "reduction" / "CMakeLists.txt").read_text()
+        assert (op_dir / f"{op}_nanobind.cpp").is_file()
+        assert f"{op}/{op}.cpp" in (root / OPS / "reduction" / "CMakeLists.txt").read_text()
         assert app.session.state.stage_status(1).name == "GENERATED"
 
         # Stage 2's form: a requirement's message edited in place becomes the TT_FATAL text (a manual override).
@@ -86,17 +99,17 @@ async def test_spec_only_to_stage6(tmp_path: Path) -> None:
             await pilot.pause()
             await review_and_apply_all(app, pilot)
             assert app.session.state.stage_status(stage).name == "GENERATED"
-        assert (op_dir / "device" / "reduce_avg_w_rm_program_factory.cpp").is_file()
-        assert "rank must be four (edited in the form)" in (op_dir / "device" / "reduce_avg_w_rm_device_operation.cpp").read_text()
+        assert (op_dir / "device" / f"{op}_program_factory.cpp").is_file()
+        assert "rank must be four (edited in the form)" in (op_dir / "device" / f"{op}_device_operation.cpp").read_text()
 
         # Stages 4-6 from the Spec step: the factory is updated, the kernels appear.
         app.goto("spec")
         await pilot.pause()
         changes = await review_and_apply_all(app, pilot)
         actions = {c.path: c.action for c in changes}
-        assert actions["device/reduce_avg_w_rm_device_operation.cpp"] == "unchanged"  # Stage 2 already wrote it
-        assert actions["device/reduce_avg_w_rm_program_factory.cpp"] == "update"
-        for rel in ("device/kernels/dataflow/reader_reduce_avg_w_rm.cpp", "device/kernels/compute/reduce_avg_w_rm_compute.cpp",
+        assert actions[f"device/{op}_device_operation.cpp"] == "unchanged"  # Stage 2 already wrote it
+        assert actions[f"device/{op}_program_factory.cpp"] == "update"
+        for rel in (f"device/kernels/dataflow/reader_{op}.cpp", f"device/kernels/compute/{op}_compute.cpp",
                     "test_dev/test_stage6_kernel_compilation.py"):
             assert (op_dir / rel).is_file(), rel
         for n in (4, 5, 6):
@@ -108,7 +121,7 @@ async def test_spec_only_to_stage6(tmp_path: Path) -> None:
 
     assert [f.render() for f in check_op_dir(op_dir) if f.check == "scaffold"] == []
     text = (root / "ttnn" / "CMakeLists.txt").read_text()
-    assert text.count("reduce_avg_w_rm_nanobind.cpp") == 1
+    assert text.count(f"{op}_nanobind.cpp") == 1
 
 
 async def test_unrecognised_build_layout_is_explained(tmp_path: Path) -> None:
