@@ -93,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     ck.add_argument("--compile", action="store_true", help="also compile dataflow kernels (needs setup-verify)")
     ck.add_argument("--arch", choices=("wormhole_b0", "blackhole"), default="wormhole_b0")
     ck.add_argument("--json", action="store_true")
+    ck.add_argument("--mock-run", action="store_true", help="also run the program on a mock device (needs setup-verify)")
     ck.add_argument("--format", action="store_true", help="also report clang-format drift (INFO) using the checkout's .clang-format")
 
     rn = sub.add_parser("run", help="build and run a stage's tests with the device protocol")

@@ -154,12 +154,13 @@ def check_op_dir(
     compile: bool = False,
     arch: str = "wormhole_b0",
     format: bool = False,
+    mock_run: bool = False,
     on_line: Callable[[str], None] | None = None,
 ) -> list[Finding]:
     """All checks on an op directory. WizardError (exit 2) for a missing dir or no program factory.
 
-    ``format`` adds clang-format drift as INFO; ``compile`` adds the offline kernel compile
-    (``on_line`` gets its progress lines).
+    ``format`` adds clang-format drift as INFO; ``compile`` adds the offline kernel compile;
+    ``mock_run`` runs the program on a mock device (``on_line`` gets their progress lines).
     """
     op_dir = Path(op_dir)
     if not op_dir.exists():
@@ -181,6 +182,10 @@ def check_op_dir(
         findings += check_format(op_dir, sorted(p for p in files if not p.startswith("../")))
     if compile:
         findings += _compile(op_dir, arch, on_line)
+    if mock_run:
+        from wizard.verify import run_program_check  # optional; needs setup-verify
+
+        findings += list(run_program_check(op_dir, arch, on_line=on_line))
     return sort_findings(findings)
 
 

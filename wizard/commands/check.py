@@ -14,7 +14,12 @@ from wizard.model import Severity
 def run(args: argparse.Namespace) -> int:
     progress = None if args.json else (lambda line: print(line, file=sys.stderr, flush=True))
     findings = check_op_dir(
-        Path(args.op_dir), compile=args.compile, arch=args.arch, format=getattr(args, "format", False), on_line=progress
+        Path(args.op_dir),
+        compile=args.compile,
+        arch=args.arch,
+        format=getattr(args, "format", False),
+        mock_run=getattr(args, "mock_run", False),
+        on_line=progress,
     )
     n = counts(findings)
     if args.json:
