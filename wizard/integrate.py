@@ -90,7 +90,7 @@ class _Part:
 # ---------------------------------------------------------------------------------------------------- CMake
 
 
-_SET_RE = r"set\s*\(\s*{name}\b"
+_SET_RE = r"\b(?i:set)\s*\(\s*{name}(?![\w])"  # CMake commands are case-insensitive, variables are not
 
 
 def _find_call(text: str, head: str) -> tuple[int, int] | None:
@@ -151,16 +151,16 @@ def _add_to_list(text: str, start: int, close: int, entries: list[str], *, after
 def _target_sources_private(text: str, target_re: str) -> tuple[int, int, list[str]] | None:
     """The PRIVATE section of ``target_sources(<target> ... PRIVATE ...)``: (start, end, its entry tokens),
     end being the index just before the next keyword or the closing paren."""
-    found = _find_call(text, rf"target_sources\s*\(\s*{target_re}")
+    found = _find_call(text, rf"\b(?i:target_sources)\s*\(\s*{target_re}")
     if not found:
         return None
     start, close = found
     call = text[start:close]
-    m = re.search(r"\bPRIVATE\b", call)
+    m = re.search(r"\bPRIVATE\b", call, re.I)
     if not m:
         return None
     sec_start = start + m.end()
-    nxt = re.search(r"\b(PUBLIC|INTERFACE|PRIVATE|FILE_SET)\b", text[sec_start:close])
+    nxt = re.search(r"\b(PUBLIC|INTERFACE|PRIVATE|FILE_SET)\b", text[sec_start:close], re.I)
     sec_end = sec_start + nxt.start() if nxt else close
     return sec_start, sec_end, _tokens(text[sec_start:sec_end])
 

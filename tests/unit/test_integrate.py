@@ -263,3 +263,14 @@ def test_check_cli_reports_scaffold_findings(tmp_path: Path, capsys: pytest.Capt
     capsys.readouterr()
     assert main(["check", "--op-dir", str(tree)]) == 1
     assert "detail::launch" in capsys.readouterr().out
+
+
+def test_cmake_commands_are_case_insensitive(tmp_path: Path) -> None:
+    root = checkout(tmp_path, "set_sources_toplevel")
+    cm = root / OPS / "normalization" / "CMakeLists.txt"
+    cm.write_text(cm.read_text().replace("set(SOURCES", "SET( SOURCES"))
+    integ = plan_integration(op("row_centralize", "normalization"), root)
+    assert integ.complete and "    row_centralize/row_centralize.cpp\n)" in next(f.text for f in integ.files if f.path.endswith("normalization/CMakeLists.txt"))
+    # a longer variable that merely starts with the name is not the list
+    cm.write_text("set(SOURCES_EXTRA\n    x.cpp\n)\n")
+    assert not plan_integration(op("row_centralize", "normalization"), root).complete
