@@ -274,3 +274,14 @@ def test_cmake_commands_are_case_insensitive(tmp_path: Path) -> None:
     # a longer variable that merely starts with the name is not the list
     cm.write_text("set(SOURCES_EXTRA\n    x.cpp\n)\n")
     assert not plan_integration(op("row_centralize", "normalization"), root).complete
+
+
+@pytest.mark.parametrize("fixture", ["target_sources_category", "set_sources_toplevel", "sources_cmake"])
+def test_edited_cpp_files_still_parse(tmp_path: Path, fixture: str) -> None:
+    from wizard.checks.syntax import check_syntax
+
+    root = checkout(tmp_path, fixture)
+    category = "normalization" if fixture == "set_sources_toplevel" else "reduction"
+    integ = plan_integration(op("row_centralize", category), root)
+    cpp = {f.path: f.text for f in integ.files if f.path.endswith(".cpp")}
+    assert len(cpp) == 1 and check_syntax(cpp) == []
