@@ -200,6 +200,8 @@ def diff_plan(plan: Plan, op_dir: Path, *, repo_root: Path | None = None, engine
             ch.action = "unchanged"
         elif base is None:
             ch.action, ch.note = "replace", "no record of what we generated before: the whole file is replaced"
+            if pf.root == "repo":  # build integration (helper I): the new text is the disk text plus added lines
+                ch.note = "build integration: the lines the diff adds, nothing else (a backup is kept)"
         elif conflict_lines(disk) and "\n=======\n" in disk:
             # markers from an earlier apply are still there: never merge on top of them
             ch.action, ch.merged_text, ch.conflicts = "conflict", disk, conflict_lines(disk)
