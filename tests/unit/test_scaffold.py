@@ -291,3 +291,16 @@ def test_required_parameter_test_value_satisfies_its_range(tmp_path: Path) -> No
     assert "TT_FATAL(operation_attributes.angle >= 3" in p["device/image_rotate_device_operation.cpp"].text
     assert 'PARAMS = {"angle": 3}' in p["test_dev/test_stage2_validation.py"].text
     assert "int32_t angle," in p["image_rotate.hpp"].text and 'nb::arg("angle"),' in p["image_rotate_nanobind.cpp"].text
+
+
+def test_scaffold_check_device_operation_has_only_static_functions() -> None:
+    from wizard.checks.scaffold import check_scaffold
+
+    files = _files("standardize_w_rm")
+    rel = "device/standardize_w_rm_device_operation.hpp"
+    old = "    static tt::stl::hash::hash_t compute_program_hash("
+    assert old in files[rel]
+    files[rel] = files[rel].replace(old, "    tt::stl::hash::hash_t compute_program_hash(")
+    found = [f for f in check_scaffold(files) if "is not static" in f.message]
+    assert [f.message.split(" is")[0] for f in found] == ["StandardizeWRmDeviceOperation::compute_program_hash"]
+    assert "compute_program_hash(" in files[rel].splitlines()[found[0].line - 1]

@@ -8,6 +8,7 @@ a bare program-factory tree is not asked for the nine Stage 1-3 files. Checks:
 * banned idioms: ``ttnn/run_operation.hpp``, ``operation::run``, ``ProgramWithCallbacks``, a non-static
   ``validate...() const``, ``register_operation`` of a ``ttnn::prim`` op, ``DeviceOperation::invoke``,
   ``detail::launch`` / ``launch_on_device`` (renamed ``launch`` by tt-metal PR #35189);
+* the ``*DeviceOperation`` struct declares only static functions;
 * required pieces: ``ttnn::prim::`` and ``static void validate_on_program_cache`` in the device op header,
   ``operation_attributes_t`` / ``tensor_args_t`` there, ``CachedProgram`` in the factory header, and
   ``ttnn::device_operation::launch<`` in the device op source.
@@ -91,6 +92,33 @@ def check_scaffold(files: Mapping[str, str], op_dir: Path | None = None) -> list
             for m in rx.finditer(code):
                 out.append(Finding(CHECK, path, _line_of(code, m.start()), message))
     out += _required(files, op)
+    out += _static_only(files, op)
+    return out
+
+
+_MEMBER_FN = re.compile(r"^[ \t]*(?!static\b|using\b|friend\b|typedef\b|return\b)(?:[\w:<>,*&]+[ \t]+)+[*&]?(\w+)\s*\(", re.M)
+
+
+def _static_only(files: Mapping[str, str], op: str) -> list[Finding]:
+    """verify_scaffolding.sh (5): the ``*DeviceOperation`` struct declares only static functions."""
+    path = f"device/{op}_device_operation.hpp"
+    text = files.get(path)
+    if text is None:
+        return []
+    code = _blank_comments(text)
+    out: list[Finding] = []
+    for m in re.finditer(r"\bstruct\s+(\w*DeviceOperation)\s*\{", code):
+        depth, i = 0, m.end() - 1
+        while i < len(code):
+            depth += {"{": 1, "}": -1}.get(code[i], 0)
+            if depth == 0:
+                break
+            i += 1
+        body_start = m.end()
+        body = code[body_start:i]
+        for fm in _MEMBER_FN.finditer(body):
+            line = _line_of(code, body_start + fm.start(1))
+            out.append(Finding(CHECK, path, line, f"{m.group(1)}::{fm.group(1)} is not static: device-operation functions are static"))
     return out
 
 
