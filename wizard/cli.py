@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 from collections.abc import Sequence
 
@@ -32,8 +33,10 @@ def _stages(text: str) -> tuple[int, int]:
 
 
 def _shape(text: str) -> tuple[int, ...]:
+    """``1,1,32,64`` or ``1x1x32x64``; every piece a whole number (an empty piece is a typo, not a dim)."""
+    pieces = re.split(r"[,xX]", text)
     try:
-        dims = tuple(int(x) for x in text.replace("x", ",").split(",") if x.strip())
+        dims = tuple(int(x) for x in pieces)
     except ValueError:
         raise argparse.ArgumentTypeError(f"shape must be comma-separated integers like 1,1,32,64, not {text!r}") from None
     if not dims or any(d <= 0 for d in dims):
@@ -150,6 +153,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        # Last line of defence: a path we could not create, read or write (read-only, not a directory, full
+        # disk...) is bad input or environment, said in one line naming the path, never a traceback.
+        print(f"ttnn-wizard: {_os_error(exc)}", file=sys.stderr)
+        return 2
+
+
+def _os_error(exc: OSError) -> str:
+    what = exc.strerror or str(exc) or exc.__class__.__name__
+    where = exc.filename if exc.filename is not None else None
+    if where is None:
+        return what
+    other = f" -> {exc.filename2}" if getattr(exc, "filename2", None) else ""
+    return f"{where}{other}: {what}"
 
 
 if __name__ == "__main__":  # pragma: no cover
