@@ -111,7 +111,10 @@ class SessionState:
         """Write the state atomically (creating ``.ttnn-wizard/``); returns the path."""
         if "version" not in self._doc:
             self._doc["version"] = STATE_VERSION
-        write_atomic(self.path, self.dumps())
+        try:
+            write_atomic(self.path, self.dumps())
+        except OSError as e:  # read-only op dir, full disk, .ttnn-wizard being a file...: say so, not a traceback
+            raise WizardError(f"cannot write session state: {e.strerror or e}", path=str(self.path)) from None
         return self.path
 
     def dumps(self) -> str:

@@ -186,6 +186,35 @@ def _record(state, changes: list[FileChange], result: ApplyResult, stages: tuple
     state.save()
 
 
+def _ops_in(op_dir: Path) -> dict[str, str]:
+    """Op names whose device operation lives in ``op_dir`` (``device/{op}_device_operation.hpp``) -> that file."""
+    found: dict[str, str] = {}
+    for f in sorted((op_dir / "device").glob("*_device_operation.hpp")):
+        found.setdefault(f.name[: -len("_device_operation.hpp")], f"device/{f.name}")
+    return found
+
+
+def _check_target(op_dir: Path, op_name: str, stages: tuple[int, int], *, writing: bool) -> None:
+    """Refuse another op's directory and an unwritable one up front; note a missing Stage 1-3 scaffold."""
+    ops = _ops_in(op_dir)
+    if ops and op_name not in ops:
+        other, where = next(iter(ops.items()))
+        raise WizardError(
+            f"this directory holds op '{other}' ({where}) but the spec is for '{op_name}': "
+            f"give {op_name}'s own op directory (nothing written)",
+            path=str(op_dir),
+        )
+    if writing and not os.access(op_dir, os.W_OK):
+        raise WizardError("op directory is not writable (read-only?): nothing written; --dry-run only reads", path=str(op_dir))
+    header = f"device/{op_name}_device_operation.hpp"
+    if stages[0] >= 4 and not (op_dir / header).is_file():
+        print(
+            f"ttnn-wizard: note: {op_dir} has no Stage 1-3 scaffold ({header}): the Stage 4-6 files alone will not "
+            f"build; scaffold first with: ttnn-wizard apply SPEC --op-dir DIR --stages 1-3",
+            file=sys.stderr,
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     op_dir = Path(args.op_dir)
     if not op_dir.is_dir():
@@ -193,6 +222,7 @@ def run(args: argparse.Namespace) -> int:
     stages = _stages(args)
     state = _load_state(op_dir)
     plan = build_plan(args.spec, op_dir, stages, args.profile, state)
+    _check_target(op_dir, plan.op_name, stages, writing=not args.dry_run)
     repo_root = Path(args.repo_root) if getattr(args, "repo_root", None) else None
     # Stage 1 wires the op into the build (helper I, wizard.integrate): checkout-file edits join the plan.
     from wizard.integrate import integrate_stage1, render_manual
@@ -210,7 +240,8 @@ def run(args: argparse.Namespace) -> int:
     pending = [c for c in changes if c.needs_approval]
     conflicts = [c for c in changes if c.action == "conflict"]
     if not pending:
-        apply_changes(changes, op_dir, set(), repo_root=repo_root)  # keeps the 3-way bases current
+        if not args.dry_run:  # a dry run writes nothing, not even the state folder
+            apply_changes(changes, op_dir, set(), repo_root=repo_root)  # keeps the 3-way bases current
         print("nothing to write: every file is up to date", file=sys.stderr)
         return 1 if manual else 0
     if args.dry_run:
