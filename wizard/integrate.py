@@ -233,12 +233,20 @@ def _sources_part(co: _Checkout, d: OpLike, out: Integration) -> _Part:
             return _Part("sources", True)
     where = f"{cat_dir}/sources.cmake" if co.get(f"{cat_dir}/sources.cmake") else f"{cat_dir}/CMakeLists.txt"
     listing = "\n".join(f"    {e}" for e in entries)
+    hint = ""
+    cml = co.get(f"{cat_dir}/CMakeLists.txt")
+    glob = re.search(r"^[^#\n]*\bfile\s*\(\s*GLOB", cml.text, re.M | re.I) if cml else None
+    if cml is not None and glob:
+        line = cml.text.count("\n", 0, glob.start()) + 1
+        hint = f"\n(line {line} of {cml.path} collects sources with file(GLOB ...): if it covers {d.op_name}/, re-running CMake is enough.)"
+    elif cml is None:
+        hint = f"\n({cat_dir}/CMakeLists.txt does not exist: is '{cat}' an existing category? Check the spec's Category.)"
     return _Part(
         "sources",
         False,
         f"{where}: no list of the category's sources found (looked for set({var} ...), set(SOURCES ...) and "
         f"target_sources(ttnn_op_{cat} PRIVATE <files>)). Add these lines to the list of .cpp files compiled into "
-        f"the category's library (paths relative to {cat_dir}/):\n{listing}",
+        f"the category's library (paths relative to {cat_dir}/):\n{listing}{hint}",
     )
 
 

@@ -133,6 +133,7 @@ def test_unrecognised_layout_is_all_or_nothing_with_precise_instructions(tmp_pat
     first, rest = integ.manual
     assert first.startswith(f"{OPS}/reduction/CMakeLists.txt: no list of the category's sources found")
     assert "    reduce_avg_w_rm/device/reduce_avg_w_rm_device_operation.cpp" in first
+    assert "line 2 of ttnn/cpp/ttnn/operations/reduction/CMakeLists.txt collects sources with file(GLOB ...)" in first
     # the parts we could have done are not done either, and say exactly where their lines go
     assert "ttnn/CMakeLists.txt: add `cpp/ttnn/operations/reduction/reduce_avg_w_rm/reduce_avg_w_rm_nanobind.cpp` after the line `cpp/ttnn-nanobind/__init__.cpp`" in rest
     assert "ttnn/cpp/ttnn-nanobind/__init__.cpp: add `::ttnn::operations::reduce_avg_w_rm::bind_reduce_avg_w_rm_operation(m_reduction);` after the line `ttnn::operations::reduction::py_module(m_reduction);`" in rest
@@ -144,6 +145,7 @@ def test_missing_category_and_registration_place(tmp_path: Path) -> None:
     integ = plan_integration(op("image_rotate", "pool"), root)
     assert integ.files == [] and len(integ.manual) == 3  # sources, registration, and the binding-source line not written
     assert any("has no `void py_module(nb::module_& mod)`" in m and "auto m_pool" in m for m in integ.manual)
+    assert any("CMakeLists.txt does not exist: is 'pool' an existing category?" in m for m in integ.manual)
 
 
 def test_commented_out_lists_are_not_edited(tmp_path: Path) -> None:
