@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import tempfile
 import time
 from collections.abc import Iterable
@@ -147,6 +148,9 @@ def pending_path(op_dir: Path, path: str, root: str = "op") -> Path:
     return Path(op_dir) / STATE_DIR / "pending" / _state_rel(root, path)
 
 
+_SEPARATOR = re.compile(r"\n=======\r?\n")  # a conflict's middle marker (LF or CRLF file)
+
+
 def _read(path: Path) -> str | None:
     try:
         data = path.read_bytes()
@@ -202,7 +206,7 @@ def diff_plan(plan: Plan, op_dir: Path, *, repo_root: Path | None = None, engine
             ch.action, ch.note = "replace", "no record of what we generated before: the whole file is replaced"
             if pf.root == "repo":  # build integration (helper I): the new text is the disk text plus added lines
                 ch.note = "build integration: the lines the diff adds, nothing else (a backup is kept)"
-        elif conflict_lines(disk) and "\n=======\n" in disk:
+        elif conflict_lines(disk) and _SEPARATOR.search(disk):
             # markers from an earlier apply are still there: never merge on top of them
             ch.action, ch.merged_text, ch.conflicts = "conflict", disk, conflict_lines(disk)
             ch.note = "unresolved conflict markers from an earlier apply: resolve them, then apply again"

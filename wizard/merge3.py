@@ -34,7 +34,23 @@ class MergeResult:
 
 
 def merge3(base: str, yours: str, generated: str, *, engine: str | None = None) -> MergeResult:
-    """Merge the changes base->yours and base->generated. ``engine``: "git", "python" or None (git if found)."""
+    """Merge the changes base->yours and base->generated. ``engine``: "git", "python" or None (git if found).
+
+    A user file that an editor switched to CRLF (we generate LF) is merged on its content and handed back in
+    CRLF: otherwise every line differs and the whole file becomes one conflict."""
+    if _all_crlf(yours) and "\r\n" not in base and "\r\n" not in generated:
+        res = _merge3(base, yours.replace("\r\n", "\n"), generated, engine=engine)
+        return MergeResult(res.text.replace("\n", "\r\n"), res.conflicts, res.engine)
+    return _merge3(base, yours, generated, engine=engine)
+
+
+def _all_crlf(text: str) -> bool:
+    """Every line break is CRLF (a mixed file is merged as it is)."""
+    n = text.count("\n")
+    return n > 0 and text.count("\r\n") == n
+
+
+def _merge3(base: str, yours: str, generated: str, *, engine: str | None) -> MergeResult:
     if yours == generated:
         return MergeResult(yours, [], "trivial")
     if yours == base:
