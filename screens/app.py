@@ -58,7 +58,7 @@ class PickOpScreen(Screen[Any]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(Text.assemble(("Pick an op  ", "bold"), (str(self.root), "dim")), classes="pane-title")
+        yield Static(Text.assemble(("Pick an op to start or resume  ", "bold"), (f"in checkout {self.root.name}/", "dim")), classes="pane-title")
         opts = []
         for i, e in enumerate(self.entries):
             t = Text.assemble(("resume  " if e.has_state else "start   ", "green" if e.has_state else "dim"), (e.category, "dim"), "/", (e.name, "bold"))

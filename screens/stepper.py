@@ -60,7 +60,9 @@ class Stepper(OptionList):
         if narrow != self.narrow:
             self.narrow = narrow
             self.set_class(narrow, "-narrow")
-            self._rebuild(self.current_key)
+            for i, step in enumerate(self.steps):
+                if i < self.option_count:
+                    self.replace_option_prompt_at_index(i, self._option(step).prompt)
 
     def _option(self, step: StepInfo) -> Option:
         status = self.statuses.get(step.key, StepStatus("loading"))
@@ -80,7 +82,10 @@ class Stepper(OptionList):
         if statuses == self.statuses:
             return
         self.statuses = dict(statuses)
-        self._rebuild(self.current_key)
+        # In place: rebuilding the options would move the highlight (and so the body) behind our back.
+        for i, step in enumerate(self.steps):
+            if i < self.option_count:
+                self.replace_option_prompt_at_index(i, self._option(step).prompt)
 
     def _rebuild(self, current: str | None) -> None:
         self.clear_options()
@@ -114,5 +119,6 @@ class Stepper(OptionList):
     def _moved(self, event: OptionList.OptionHighlighted) -> None:
         # Moving the highlight follows the body, so arrow keys alone walk the stages.
         event.stop()
-        if event.option.id and self.has_focus:
+        # Only a highlight that is still current: a rebuild's (or goto's) queued highlight must not win.
+        if event.option.id and self.has_focus and event.option.id == self.current_key:
             self.post_message(self.StepChosen(event.option.id))
