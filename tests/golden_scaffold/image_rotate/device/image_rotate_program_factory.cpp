@@ -12,7 +12,7 @@ ImageRotateProgramFactory::cached_program_t ImageRotateProgramFactory::create(
     [[maybe_unused]] const ImageRotateParams& operation_attributes,
     [[maybe_unused]] const ImageRotateInputs& tensor_args,
     [[maybe_unused]] Tensor& tensor_return_value) {
-    TT_THROW("ImageRotateProgramFactory: program factory not yet implemented (Stages 5-6 add it and its kernels)");
+    TT_THROW("ImageRotateProgramFactory: program factory not yet implemented (Stages 5-6 fill in create())");
 }
 
 void ImageRotateProgramFactory::override_runtime_arguments(

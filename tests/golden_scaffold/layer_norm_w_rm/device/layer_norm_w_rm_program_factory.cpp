@@ -12,7 +12,7 @@ LayerNormWRmProgramFactory::cached_program_t LayerNormWRmProgramFactory::create(
     [[maybe_unused]] const LayerNormWRmParams& operation_attributes,
     [[maybe_unused]] const LayerNormWRmInputs& tensor_args,
     [[maybe_unused]] Tensor& tensor_return_value) {
-    TT_THROW("LayerNormWRmProgramFactory: program factory not yet implemented (Stages 5-6 add it and its kernels)");
+    TT_THROW("LayerNormWRmProgramFactory: program factory not yet implemented (Stages 5-6 fill in create())");
 }
 
 void LayerNormWRmProgramFactory::override_runtime_arguments(

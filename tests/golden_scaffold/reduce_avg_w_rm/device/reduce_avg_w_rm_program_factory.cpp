@@ -12,7 +12,7 @@ ReduceAvgWRmProgramFactory::cached_program_t ReduceAvgWRmProgramFactory::create(
     [[maybe_unused]] const ReduceAvgWRmParams& operation_attributes,
     [[maybe_unused]] const ReduceAvgWRmInputs& tensor_args,
     [[maybe_unused]] Tensor& tensor_return_value) {
-    TT_THROW("ReduceAvgWRmProgramFactory: program factory not yet implemented (Stages 5-6 add it and its kernels)");
+    TT_THROW("ReduceAvgWRmProgramFactory: program factory not yet implemented (Stages 5-6 fill in create())");
 }
 
 void ReduceAvgWRmProgramFactory::override_runtime_arguments(

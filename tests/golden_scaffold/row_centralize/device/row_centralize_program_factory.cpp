@@ -12,7 +12,7 @@ RowCentralizeProgramFactory::cached_program_t RowCentralizeProgramFactory::creat
     [[maybe_unused]] const RowCentralizeParams& operation_attributes,
     [[maybe_unused]] const RowCentralizeInputs& tensor_args,
     [[maybe_unused]] Tensor& tensor_return_value) {
-    TT_THROW("RowCentralizeProgramFactory: program factory not yet implemented (Stages 5-6 add it and its kernels)");
+    TT_THROW("RowCentralizeProgramFactory: program factory not yet implemented (Stages 5-6 fill in create())");
 }
 
 void RowCentralizeProgramFactory::override_runtime_arguments(

@@ -12,7 +12,7 @@ StandardizeWRmProgramFactory::cached_program_t StandardizeWRmProgramFactory::cre
     [[maybe_unused]] const StandardizeWRmParams& operation_attributes,
     [[maybe_unused]] const StandardizeWRmInputs& tensor_args,
     [[maybe_unused]] Tensor& tensor_return_value) {
-    TT_THROW("StandardizeWRmProgramFactory: program factory not yet implemented (Stages 5-6 add it and its kernels)");
+    TT_THROW("StandardizeWRmProgramFactory: program factory not yet implemented (Stages 5-6 fill in create())");
 }
 
 void StandardizeWRmProgramFactory::override_runtime_arguments(

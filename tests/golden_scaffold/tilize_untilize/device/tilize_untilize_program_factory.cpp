@@ -12,7 +12,7 @@ TilizeUntilizeProgramFactory::cached_program_t TilizeUntilizeProgramFactory::cre
     [[maybe_unused]] const TilizeUntilizeParams& operation_attributes,
     [[maybe_unused]] const TilizeUntilizeInputs& tensor_args,
     [[maybe_unused]] Tensor& tensor_return_value) {
-    TT_THROW("TilizeUntilizeProgramFactory: program factory not yet implemented (Stages 5-6 add it and its kernels)");
+    TT_THROW("TilizeUntilizeProgramFactory: program factory not yet implemented (Stages 5-6 fill in create())");
 }
 
 void TilizeUntilizeProgramFactory::override_runtime_arguments(
