@@ -531,8 +531,12 @@ class WizardApp(App[int]):
             self.notify("saved (every change is saved as you go)")
 
     def action_screenshot(self) -> None:
-        path = self.save_screenshot()
-        self.notify(f"screenshot: {path}")
+        import time
+
+        folder = (self.session.op_dir / ".ttnn-wizard" / "screenshots") if self.session is not None else Path.cwd()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = self.save_screenshot(filename=time.strftime("ttnn-wizard-%Y%m%d-%H%M%S.svg"), path=str(folder))
+        self.notify(f"screenshot: {self.session.rel(path) if self.session is not None else path}")
 
     def _current_preview(self) -> Any:
         step = self.current_step

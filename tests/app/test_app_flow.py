@@ -255,3 +255,32 @@ async def test_tests_step_runs_compile_check_and_stage_tests(ws: DemoWorkspace) 
         await pilot.pause(0.2)
         assert console.result is not None, "\n".join(console.log_widget.lines)[-2000:]
         assert console.result.stage == 4
+
+
+async def test_edit_in_editor_marks_stage_edited(ws: DemoWorkspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import contextlib
+
+    editor = tmp_path / "fake-editor.sh"
+    editor.write_text('#!/bin/sh\necho "// hand edit" >> "$1"\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    monkeypatch.delenv("VISUAL", raising=False)
+    app = make_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        monkeypatch.setattr(app, "suspend", contextlib.nullcontext)  # headless drivers cannot suspend
+        app.goto("stage6")
+        await pilot.pause()
+        from wizard.model import Plan
+
+        plan = app.session.plan((6, 6))
+        changes = app.session.changes(Plan(plan.op_name, plan.op_rel_dir, plan.files))
+        app.session.apply(changes, {c.path for c in changes}, (6,))
+        app.refresh_preview(6)
+        await pilot.pause()
+        rel = app._current_preview().current_path
+        await pilot.press("f4")
+        await pilot.pause()
+        assert (ws.op_dir / rel).read_text().endswith("// hand edit\n")
+        assert app.session.state.stage_status(6).name == "EDITED"
+        assert "edited by hand" in str(app.query_one(Stepper).statuses["stage6"].label)
