@@ -18,7 +18,9 @@ from wizard.model import Finding, Plan, Severity
 
 SOURCE_SUFFIXES = (".cpp", ".hpp", ".h", ".cc")
 MAX_FILE_BYTES = 2_000_000
+MAX_WALK_FILES = 5_000  # an op dir holds tens of files; a checkout holds hundreds of thousands
 STATE_DIR = ".ttnn-wizard"
+_SKIP_DIRS = frozenset({STATE_DIR, ".git", "__pycache__", "node_modules", ".cache", ".pytest_cache"})
 
 
 @dataclass
@@ -89,18 +91,44 @@ def factory_paths(files: Mapping[str, str]) -> list[str]:
     return [p for p in files if is_factory(p)]
 
 
+def _walk_sources(op_dir: Path) -> list[Path]:
+    """C++ sources below ``op_dir``: no symlinked dirs, no state/VCS/build folders, and at most MAX_WALK_FILES
+    files looked at, so a checkout root, a home dir or ``/`` given by mistake is refused fast, not read whole."""
+    out: list[Path] = []
+    seen = 0
+    for root, dirs, names in os.walk(op_dir, onerror=lambda e: None):  # vanished/unreadable entries: skip
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not (d == "build" or d.startswith(("build_", "build-"))))
+        seen += len(names)
+        if seen > MAX_WALK_FILES:
+            raise WizardError(
+                f"more than {MAX_WALK_FILES} files below this directory: it is not an op directory; give the op's own "
+                "directory (ttnn/cpp/ttnn/operations/<category>/<op>)",
+                path=str(op_dir),
+            )
+        out += (Path(root) / n for n in names if n.endswith(SOURCE_SUFFIXES))
+    return sorted(out)
+
+
 def read_op_files(op_dir: Path) -> tuple[dict[str, str], list[Finding]]:
     """Every C++ source under the op dir (not the wizard's state folder), keyed by op-relative path."""
     files: dict[str, str] = {}
     notes: list[Finding] = []
-    for p in sorted(op_dir.rglob("*")):
+    for p in _walk_sources(op_dir):
         rel = p.relative_to(op_dir).as_posix()
-        if rel.startswith(STATE_DIR + "/") or not p.suffix in SOURCE_SUFFIXES or not p.is_file():
+        try:
+            if not p.is_file():
+                continue
+            size = p.stat().st_size
+        except OSError:
             continue
-        if p.stat().st_size > MAX_FILE_BYTES:
+        if size > MAX_FILE_BYTES:
             notes.append(Finding("syntax", rel, None, f"skipped: larger than {MAX_FILE_BYTES} bytes", Severity.WARNING))
             continue
-        data = p.read_bytes()
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            notes.append(Finding("syntax", rel, None, f"not read: {exc.strerror or exc}", Severity.WARNING))
+            continue
         try:
             files[rel] = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -174,6 +202,7 @@ def check_op_dir(
             f"among {len(files)} C++ files",
             path=str(op_dir),
         )
+    _one_op(op_dir, factory_paths(files))
     files.update(borrowed_kernels(op_dir, files))
     findings = run_checks(files, Context(op_dir, _disk_exists(op_dir, files), notes))
     if format:
@@ -187,6 +216,24 @@ def check_op_dir(
 
         findings += list(run_program_check(op_dir, arch, on_line=on_line))
     return sort_findings(findings)
+
+
+def _op_root(factory: str) -> str:
+    """The op directory (relative) a program factory belongs to: the folder holding its ``device/``."""
+    parts = factory.split("/")[:-1]
+    if "device" in parts:
+        parts = parts[: parts.index("device")]
+    return "/".join(parts)
+
+
+def _one_op(op_dir: Path, factories: list[str]) -> None:
+    """The checks read one op: refuse a checkout root or a category folder instead of mixing ops up."""
+    roots = sorted({_op_root(f) for f in factories})
+    if len(roots) > 1:
+        shown = ", ".join(roots[:5]) + (f" and {len(roots) - 5} more" if len(roots) > 5 else "")
+        raise WizardError(f"this directory holds {len(roots)} ops ({shown}): give one op's directory as --op-dir", path=str(op_dir))
+    if roots and roots[0]:
+        raise WizardError(f"the op is in {roots[0]}/ below this directory: give --op-dir {op_dir / roots[0]}", path=str(op_dir))
 
 
 def _compile(op_dir: Path, arch: str, on_line: Callable[[str], None] | None) -> list[Finding]:

@@ -46,7 +46,9 @@ def syntax_errors(text: str) -> list[tuple[int, int, str]]:
         if node.is_missing:
             out.append((node.start_point[0] + 1, node.start_point[1] + 1, f"missing `{node.type}`"))
         elif node.is_error:
-            snippet = node.text.decode("utf-8", "replace").strip().splitlines()[0][:40] if node.text else ""
+            snippet = (node.text.decode("utf-8", "replace").strip().splitlines() or [""])[0][:40] if node.text else ""
+            # echoed to a terminal: a binary or hostile file must not smuggle escape sequences into it
+            snippet = "".join(c if c.isprintable() else "?" for c in snippet)
             out.append((node.start_point[0] + 1, node.start_point[1] + 1, f"cannot parse `{snippet}`"))
             continue  # its children are the same problem
         if node.has_error:
