@@ -119,3 +119,17 @@ def test_op_dir_without_scaffold_says_so(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["apply", str(spec), "--op-dir", str(op_dir), "--yes"]) == 0
     err = capsys.readouterr().err
     assert "--stages 1-3" in err and "device/reduce_avg_w_rm_device_operation.hpp" in err
+
+
+@pytest.mark.parametrize("where", ["", "ttnn/cpp/ttnn/operations/reduction", "ttnn/cpp/ttnn/operations"])
+def test_checkout_root_or_category_dir_is_refused(op: tuple[Path, Path], where: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # bug: --op-dir at the checkout root (or the category folder) wrote device/ and test_dev/ right there
+    op_dir, spec = op
+    root = op_dir.parents[len(Path(OP_REL).parts) - 1]
+    target = root / where if where else root
+    before = snapshot(root)
+    for extra in (["--yes"], ["--dry-run"]):
+        assert main(["apply", str(spec), "--op-dir", str(target), *extra]) == 2
+        err = capsys.readouterr().err
+        assert f"--op-dir {op_dir}" in err and "Traceback" not in err
+    assert snapshot(root) == before

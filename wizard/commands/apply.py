@@ -194,8 +194,27 @@ def _ops_in(op_dir: Path) -> dict[str, str]:
     return found
 
 
-def _check_target(op_dir: Path, op_name: str, stages: tuple[int, int], *, writing: bool) -> None:
-    """Refuse another op's directory and an unwritable one up front; note a missing Stage 1-3 scaffold."""
+def _checkout_root(op_dir: Path) -> Path | None:
+    """The tt-metal checkout holding ``op_dir`` (itself or an ancestor with ttnn/cpp/ttnn/operations/)."""
+    for a in (op_dir, *op_dir.parents):
+        if (a / "ttnn" / "cpp" / "ttnn" / "operations").is_dir():
+            return a
+    return None
+
+
+def _check_target(op_dir: Path, op_name: str, stages: tuple[int, int], *, writing: bool, op_rel_dir: str = "") -> None:
+    """Refuse another op's directory, a checkout root or category folder, and an unwritable directory up front;
+    note a missing Stage 1-3 scaffold."""
+    root = _checkout_root(op_dir.resolve())
+    if root is not None and op_rel_dir:
+        expected = root / op_rel_dir
+        if expected != op_dir.resolve() and expected.is_relative_to(op_dir.resolve()):
+            shown = op_dir / expected.relative_to(op_dir.resolve())
+            raise WizardError(
+                f"this is not the op's directory: in this checkout {op_name} lives in {op_rel_dir}; "
+                f"use --op-dir {shown} (nothing written)",
+                path=str(op_dir),
+            )
     ops = _ops_in(op_dir)
     if ops and op_name not in ops:
         other, where = next(iter(ops.items()))
@@ -222,7 +241,7 @@ def run(args: argparse.Namespace) -> int:
     stages = _stages(args)
     state = _load_state(op_dir)
     plan = build_plan(args.spec, op_dir, stages, args.profile, state)
-    _check_target(op_dir, plan.op_name, stages, writing=not args.dry_run)
+    _check_target(op_dir, plan.op_name, stages, writing=not args.dry_run, op_rel_dir=plan.op_rel_dir)
     repo_root = Path(args.repo_root) if getattr(args, "repo_root", None) else None
     # Stage 1 wires the op into the build (helper I, wizard.integrate): checkout-file edits join the plan.
     from wizard.integrate import integrate_stage1, render_manual
