@@ -256,6 +256,34 @@ def _match(row: Mapping[str, Any], spec_cbs: list[CircularBuffer], used: set[int
     return None
 
 
+# Findings about the spec's own CB table: a saved table replaces that table, so they no longer apply (else a
+# spec with a bad CB row could never be fixed from the CB form); the saved table is checked below instead.
+_SPEC_CB_CODES = frozenset({"no-cb-table", "no-cb-rows", "bad-cb-index", "bad-pages-expression", "duplicate-cb-index"})
+_WHERE = ".ttnn-wizard/state.toml [[cbs]]"
+
+
+def _bad_table(spec: OpSpec, message: str) -> None:
+    spec.warnings.append(SpecWarning("bad-override", f"saved CB table ({_WHERE}): {message}", None, Severity.ERROR))
+
+
+def _check_cb_table(spec: OpSpec, cbs: list[CircularBuffer]) -> None:
+    """What the spec parser checks on its table, on the user's: not empty, one CB per index, page counts parse."""
+    if not cbs:
+        _bad_table(spec, "it is empty: add the CBs back, or delete the [[cbs]] tables to use the spec's")
+        return
+    first: dict[int, CircularBuffer] = {}
+    for cb in cbs:
+        if cb.index in first:
+            _bad_table(spec, f"CB index {cb.index} is used twice ({first[cb.index].name} and {cb.name}): "
+                             "each CB needs its own index")
+        else:
+            first[cb.index] = cb
+        try:
+            parse_expr(str(cb.pages))
+        except ExprError as e:
+            _bad_table(spec, f"CB c_{cb.index} ({cb.name}): page count {cb.pages!r} is not usable: {e}")
+
+
 def _apply_cb_table(spec: OpSpec, rows: Any) -> None:
     if not isinstance(rows, list):
         spec.warnings.append(SpecWarning("bad-override", "the saved CB table is not a list; using the spec's", None, Severity.ERROR))
@@ -271,10 +299,12 @@ def _apply_cb_table(spec: OpSpec, rows: Any) -> None:
             spec.warnings.append(
                 SpecWarning(
                     "bad-override",
-                    f"saved CB table row {n} is not usable ({e}); the spec's CB table is used until it is fixed",
+                    f"saved CB table row {n} ({_WHERE}) is not usable ({e}); the spec's CB table is used until it is fixed",
                     None,
                     Severity.ERROR,
                 )
             )
             return
     spec.cbs = new
+    spec.warnings = [w for w in spec.warnings if w.code not in _SPEC_CB_CODES]
+    _check_cb_table(spec, new)
