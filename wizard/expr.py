@@ -382,10 +382,19 @@ class _Parser:
     """expr := term (('+'|'-') term)* ; term := unary (('*'|'/'|'//'|'%') unary)* ;
     unary := '-' unary | '+' unary | atom ; atom := num | name | name '(' args ')' | '(' expr ')'"""
 
+    MAX_DEPTH = 64  # parentheses, unary signs and calls inside one another: real cells nest 2-3 deep
+
     def __init__(self, toks: list[_Tok], original: str) -> None:
         self.toks = toks
         self.i = 0
+        self.depth = 0
         self.original = original.strip()
+
+    def _enter(self, tok: _Tok) -> None:
+        # recursive descent: bound the depth so a hostile cell is an ExprError, not a RecursionError
+        self.depth += 1
+        if self.depth > self.MAX_DEPTH:
+            raise self.fail(tok, f"expression nested too deeply (over {self.MAX_DEPTH} levels)")
 
     def peek(self) -> _Tok:
         return self.toks[self.i] if self.i < len(self.toks) else _Tok("end", "", -1)
@@ -428,7 +437,9 @@ class _Parser:
         t = self.peek()
         if t.kind == "op" and t.text in ("-", "+"):
             self.take()
+            self._enter(t)
             inner = self.unary()
+            self.depth -= 1
             if t.text == "+":
                 return inner
             return ("num", -inner[1]) if inner[0] == "num" else ("neg", inner)
@@ -452,7 +463,9 @@ class _Parser:
                 raise self.fail(t, "not a size expression (a word, not a symbol)")
             return ("name", t.text)
         if t.text == "(":
+            self._enter(t)
             node = self.expr()
+            self.depth -= 1
             close = self.take()
             if close.text != ")":
                 raise self.fail(close, "expected ')'")
@@ -462,7 +475,7 @@ class _Parser:
         raise self.fail(t, "expected a number or a symbol")
 
     def call(self, fname: _Tok) -> Node:
-        self.take()  # "("
+        self._enter(self.take())  # "("
         args: list[Node] = []
         if self.peek().text != ")":
             args.append(self.expr())
@@ -472,6 +485,7 @@ class _Parser:
         close = self.take()
         if close.text != ")":
             raise self.fail(close, f"expected ',' or ')' in {fname.text}(...)")
+        self.depth -= 1
         counts = FUNCTIONS[fname.text][1]
         if (counts is not None and len(args) not in counts) or not args:
             want = " or ".join(map(str, counts)) if counts else "at least 1"
@@ -481,6 +495,9 @@ class _Parser:
 
 # Cells that say "no value" (N/A would otherwise parse as N / A).
 _NO_VALUE = frozenset({"n/a", "na", "-", "--", "—", "–", "?", "tbd", "todo", "none", "unknown", "varies"})
+
+
+_MAX_TOKENS = 400
 
 
 @lru_cache(maxsize=4096)
@@ -494,6 +511,8 @@ def parse_expr(text: str) -> Expr:
     if cleaned.lower().rstrip(".") in _NO_VALUE:
         raise ExprError(f"no size given ('{text.strip()}'): enter a page count such as 2 or 2*Wt")
     toks = _strip_prose(_tokenise(cleaned), cleaned)
+    if len(toks) > _MAX_TOKENS:  # evaluation and rendering recurse along the tree too: keep it small
+        raise ExprError(f"size expression too complex (over {_MAX_TOKENS} tokens) in '{text.strip()[:60]}...'")
     node = _Parser(toks, text).parse()
     return Expr(text=_render(node), symbols=frozenset(_symbols(node)), _node=node)
 
