@@ -25,6 +25,7 @@ from screens.commands import WizardCommands
 from screens.messages import CBChanged, CBStatus, SpecChanged, WorkChanged
 from screens.stepper import Stepper, StepInfo, StepStatus
 
+PREVIEW_DEBOUNCE = 0.12  # seconds of quiet typing before the preview regenerates
 LINE_ARG_EDITORS = {"vi", "vim", "nvim", "view", "nano", "emacs", "emacsclient", "micro", "kak", "joe", "mg"}
 EXIT_AFTER_PAINT_ENV = "TTNN_WIZARD_EXIT_AFTER_PAINT"  # benchmarks: exit as soon as the first screen painted
 STATUS_LABEL = {
@@ -114,6 +115,7 @@ class WizardApp(App[int]):
         self.session: Any = None  # screens.session.Session once loaded
         self.stage_panes: dict[int, Any] = {}
         self._body_ref: ContentSwitcher | None = None
+        self._preview_timer: Any = None
         self.ready = False  # True once the session is loaded and every pane shows it (tests wait for it)
         self._save_pending = False
         self.load_error = ""
@@ -417,8 +419,7 @@ class WizardApp(App[int]):
             self.notify(f"generation failed: {exc}", severity="error")
             return
         mode = "diff against disk (F6 for code)" if preview.diff_mode else "generated code (F6 for the diff against disk)"
-        fmt = "" if formatted else " · formatting…"
-        preview.show(files, changes, note=f"{len(files)} files · {mode} · F5 review and apply{fmt}")
+        preview.show(files, changes, note=f"{len(files)} files · {mode} · F5 review and apply")
         if not formatted:
             self.format_preview(stage, self.session.version)
 
@@ -466,7 +467,11 @@ class WizardApp(App[int]):
             self.work_form.load(self.session)
         self.refresh_status()
         if self.current_step.startswith("stage"):
-            self.refresh_preview(int(self.current_step[5:]))
+            # Debounced: typing "4*Wt" regenerates once, after the keys stop (the gauge above is immediate).
+            if self._preview_timer is not None:
+                self._preview_timer.stop()
+            stage = int(self.current_step[5:])
+            self._preview_timer = self.set_timer(PREVIEW_DEBOUNCE, lambda: self.refresh_preview(stage))
 
     # ---- actions ------------------------------------------------------------------------------
     def action_help(self) -> None:

@@ -84,6 +84,7 @@ class FileView(Vertical):
         self.text = text
         self.diff: str | None = None
         self.action_label = ""
+        self._shown: dict[str, str] = {}  # what the widgets show now
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="file-status")
@@ -106,19 +107,27 @@ class FileView(Vertical):
         self.show_diff(parent.diff_mode if parent is not None else False)
 
     def _fill(self) -> None:
+        """Push text, status and diff into the widgets, touching only what changed (each update costs a relayout)."""
         ta = self.query(TextArea)
         if ta:
             t = ta.first()
             if t.text != self.text:
                 replace_changed_lines(t, self.text)
-        else:
+        elif self._shown.get("code") != self.text:
             lang = PYGMENTS_LANG.get(PurePosixPath(self.path).suffix, "text")
             self.query_one(".code-static", Static).update(_highlight(self.text, lang))
-        status = Text.assemble((self.path, "bold"), (f"  {self.action_label}" if self.action_label else "", "yellow"))
-        self.query_one(".file-status", Static).update(status)
-        self.query_one(".diff-static", Static).update(
-            diff_text(self.diff) if self.diff else Text("no changes against disk" if self.diff == "" else "diff not computed yet", style="dim")
-        )
+        self._shown["code"] = self.text
+        status = f"{self.path}\0{self.action_label}"
+        if self._shown.get("status") != status:
+            self._shown["status"] = status
+            text = Text.assemble((self.path, "bold"), (f"  {self.action_label}" if self.action_label else "", "yellow"))
+            self.query_one(".file-status", Static).update(text, layout=False)  # one fixed line
+        diff = self.diff if self.diff is not None else "\0none"
+        if self._shown.get("diff") != diff:
+            self._shown["diff"] = diff
+            self.query_one(".diff-static", Static).update(
+                diff_text(self.diff) if self.diff else Text("no changes against disk" if self.diff == "" else "diff not computed yet", style="dim")
+            )
 
     def update_file(self, text: str, diff: str | None = None, action: str = "") -> None:
         self.text, self.diff, self.action_label = text, diff, action
@@ -178,6 +187,7 @@ class PreviewPane(Vertical):
         self.paths: list[str] = []
         self.diff_mode = False
         self.stale = True  # the session changed since this was filled
+        self._note: str | None = None
         self._gen = 0  # tab ids change per rebuild: removal of old panes is asynchronous
 
     def compose(self) -> ComposeResult:
@@ -191,7 +201,9 @@ class PreviewPane(Vertical):
         if self.prefer:  # the preferred file's tab first: it is the one shown
             files = sorted(files, key=lambda f: not f.path.endswith(self.prefer))
         paths = [f.path for f in files]
-        self.query_one(".preview-note", Static).update(Text(note, style="dim") if note else "")
+        if note != self._note:
+            self._note = note
+            self.query_one(".preview-note", Static).update(Text(note, style="dim") if note else "", layout=False)
         if paths != self.paths:
             self.paths = paths
             self._gen += 1
