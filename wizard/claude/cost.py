@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import MutableMapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -73,22 +74,49 @@ class CostLedger:
     def __init__(self, store: MutableMapping[str, Any] | None = None) -> None:
         self.store: MutableMapping[str, Any] = store if store is not None else {}
 
+    def _number(self, key: str) -> float | None:
+        """The stored figure, or None when a hand edit left something that is not a non-negative number."""
+        value = self.store.get(key, 0)
+        if hasattr(value, "unwrap"):
+            value = value.unwrap()
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return number if math.isfinite(number) and number >= 0 else None
+
+    @property
+    def problem(self) -> str | None:
+        """Why the recorded spend cannot be trusted (then no call is allowed), or None."""
+        if self._number("spent_usd") is None:
+            return (f"the recorded spend [claude] spent_usd = {self.store.get('spent_usd')!r} in the op's session state "
+                    "is not a number of dollars: fix or delete it (.ttnn-wizard/state.toml)")
+        return None
+
     @property
     def spent_usd(self) -> float:
-        return float(self.store.get("spent_usd", 0.0))
+        spent = self._number("spent_usd")
+        return math.inf if spent is None else spent  # unknown spend fails closed: over any budget
+
+    def _count(self, key: str) -> int:
+        n = self._number(key)
+        return int(n) if n is not None else 0  # counters are for display: a bad one restarts at 0
 
     @property
     def calls(self) -> int:
-        return int(self.store.get("calls", 0))
+        return self._count("calls")
 
     def totals(self) -> Usage:
-        g = self.store.get
-        return Usage(int(g("tokens_input", 0)), int(g("tokens_output", 0)), int(g("tokens_cache_read", 0)),
-                     int(g("tokens_cache_write", 0)))
+        c = self._count
+        return Usage(c("tokens_input"), c("tokens_output"), c("tokens_cache_read"), c("tokens_cache_write"))
 
     def check(self, config: ClaudeConfig, input_tokens: int) -> float:
         """Raise BudgetExceeded unless the worst case of the next call fits; return that worst case."""
         worst = estimate_call_cost(input_tokens, config.max_tokens, config.prices)
+        if self.problem:
+            raise BudgetExceeded(f"{self.problem}; nothing was sent")
         spent = self.spent_usd
         if spent >= config.budget_usd:
             raise BudgetExceeded(f"budget spent: ${spent:.4f} of ${config.budget_usd:.2f} for this op's session; "

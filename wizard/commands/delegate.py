@@ -86,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
     config = load_config()
     ledger = CostLedger(section)
     if not args.dry_run:  # say why at once, before any work, when Claude cannot be used
+        if ledger.problem:
+            raise WizardError(f"Claude is unavailable: {ledger.problem}")
         ok, reason = availability(config, spent_usd=ledger.spent_usd)
         if not ok:
             raise WizardError(f"Claude is unavailable: {reason}")
@@ -109,7 +111,10 @@ def run(args: argparse.Namespace) -> int:
         _out(f"cost estimate ({config.model}): ~${typical_call_cost(tokens, expected_out, config.prices):.4f} "
              f"(uncached input + ~{expected_out:,} output tokens); at most "
              f"${(tokens * max(config.prices.input, config.prices.cache_write) + config.max_tokens * config.prices.output) / 1e6:.4f}")
-        _out(f"budget: ${ledger.spent_usd:.4f} of ${config.budget_usd:.2f} spent in this op's session")
+        if ledger.problem:
+            _out(f"budget: unknown ({ledger.problem}); no call will be sent until it is fixed")
+        else:
+            _out(f"budget: ${ledger.spent_usd:.4f} of ${config.budget_usd:.2f} spent in this op's session")
         ok, reason = availability(config, spent_usd=ledger.spent_usd, check_network=False)
         _out("dry run: nothing was sent" + ("" if ok else f" (and Claude is unavailable: {reason})"))
         return 0
