@@ -154,6 +154,7 @@ class CBForm(Vertical):
         self.session: Session | None = None
         self.errors: list[str] = []
         self.last_update_ms: float = 0.0
+        self.last_update_at: float = 0.0  # perf_counter() when the gauge was last redrawn (benchmarks)
         self._rebuilding = False
         self._rows: list[CBRow] = []
         self._posted: list[str] | None = None
@@ -288,6 +289,7 @@ class CBForm(Vertical):
             self._posted = list(messages)
             self.post_message(self.Status(messages))
         self.last_update_ms = (time.perf_counter() - t0) * 1000
+        self.last_update_at = time.perf_counter()
 
     # ---- row operations --------------------------------------------------------------------
     async def action_add_cb(self) -> None:
