@@ -492,6 +492,8 @@ class WizardApp(App[int]):
             (f"step: {s.title}", f"open the {s.title} step", lambda k=s.key: self.goto(k)) for s in self.steps
         ]
         cmds += [
+            ("step: next", "the next step in the stepper (F3)", lambda: self.action_step(1)),
+            ("step: previous", "the previous step (F2)", lambda: self.action_step(-1)),
             ("apply: review and apply", "per-file diff, approve / reject, then the merging apply (F5)", self.action_review),
             ("view: toggle diff against disk", "generated code or its diff with the files on disk (F6)", self.action_toggle_diff),
             ("file: open in $EDITOR", "edit the current file on disk; the change is picked up (F4)", self.action_edit_file),

@@ -284,3 +284,16 @@ async def test_edit_in_editor_marks_stage_edited(ws: DemoWorkspace, tmp_path: Pa
         assert (ws.op_dir / rel).read_text().endswith("// hand edit\n")
         assert app.session.state.stage_status(6).name == "EDITED"
         assert "edited by hand" in str(app.query_one(Stepper).statuses["stage6"].label)
+
+
+async def test_command_palette_runs_wizard_commands(ws: DemoWorkspace) -> None:
+    app = make_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"step: stage 6")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.current_step == "stage6"
