@@ -133,3 +133,20 @@ def test_checkout_root_or_category_dir_is_refused(op: tuple[Path, Path], where: 
         err = capsys.readouterr().err
         assert f"--op-dir {op_dir}" in err and "Traceback" not in err
     assert snapshot(root) == before
+
+
+def test_category_that_does_not_match_the_op_location_warns(op: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    # a category override (or a spec category) other than the folder the op sits in: the factory's repo-relative
+    # CreateKernel paths would name a directory that does not exist; say so
+    op_dir, spec = op
+    st = state_mod.SessionState.load(op_dir)
+    st.set_override("category", "eltwise")
+    st.save()
+    assert main(["apply", str(spec), "--op-dir", str(op_dir), "--dry-run"]) == 0
+    err = capsys.readouterr().err
+    assert "ttnn/cpp/ttnn/operations/eltwise/reduce_avg_w_rm/" in err and "kernel paths" in err
+    capsys.readouterr()
+    st.clear_override("category")
+    st.save()
+    assert main(["apply", str(spec), "--op-dir", str(op_dir), "--dry-run"]) == 0
+    assert "kernel paths" not in capsys.readouterr().err

@@ -215,6 +215,14 @@ def _check_target(op_dir: Path, op_name: str, stages: tuple[int, int], *, writin
                 f"use --op-dir {shown} (nothing written)",
                 path=str(op_dir),
             )
+        if expected != op_dir.resolve():
+            # The factory's CreateKernel paths are repo-relative and built from the category: elsewhere they break.
+            print(
+                f"ttnn-wizard: warning: the generated kernel paths point to {op_rel_dir}/ (the spec's category), but "
+                f"--op-dir is {op_dir.resolve().relative_to(root)}: tt-metal will not find the kernels there; "
+                "fix the category (override 'category') or move the op",
+                file=sys.stderr,
+            )
     ops = _ops_in(op_dir)
     if ops and op_name not in ops:
         other, where = next(iter(ops.items()))
