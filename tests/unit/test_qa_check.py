@@ -74,3 +74,18 @@ def test_syntax_snippet_has_no_control_characters() -> None:
         assert findings
         for f in findings:
             assert f.message.isprintable(), repr(f.message)
+
+
+def test_balance_message_reads_as_english(tmp_path: Path) -> None:
+    # was "reserves ... but pushs ..." / "waits ... but pops"
+    from wizard.checks import check_op_dir
+
+    root = tmp_path / "tt"
+    shutil.copytree(DEMO, root)
+    op_dir = root / OP_REL
+    assert main(["apply", str(op_dir / "reduce_avg_w_rm_spec.md"), "--op-dir", str(op_dir), "--yes"]) == 0
+    reader = op_dir / "device/kernels/dataflow/reader_reduce_avg_w_rm.cpp"
+    reader.write_text(reader.read_text().replace("cb_push_back(cb_in, in_pages_per_unit)", "cb_push_back(cb_in, 1)"))
+    msgs = [f.message for f in check_op_dir(op_dir) if f.check == "balance" and f.path.endswith("reader_reduce_avg_w_rm.cpp")]
+    assert any("reserves" in m and "but pushes" in m for m in msgs), msgs
+    assert not any("pushs" in m or "waits " in m and "waits for" not in m for m in msgs)

@@ -19,6 +19,7 @@ from wizard.checks.poly import Poly, normalise
 from wizard.model import Finding, Severity
 
 CHECK = "balance"
+_VERB = {"reserve": "reserves", "push": "pushes", "wait": "waits for", "pop": "pops"}
 
 
 @dataclass
@@ -137,7 +138,7 @@ def _balance_cb(ff: FactoryFacts, idx: int, sides: list[Side], opaque: list[str]
             if ta != tb and not any(s.why for s in sa + sb):
                 over = tb - ta  # pushing more than was reserved / popping more than was waited for is a bug
                 sev = Severity.ERROR if over.nonneg_coeffs() and not _opaque(over) else Severity.WARNING
-                out.append(Finding(CHECK, kernel, sb[0].line, f"{name}: {a}s {ta} pages ({_where(sa)}) but {b}s {tb} ({_where(sb)}) over a run", sev))
+                out.append(Finding(CHECK, kernel, sb[0].line, f"{name}: {_VERB[a]} {ta} pages ({_where(sa)}) but {_VERB[b]} {tb} ({_where(sb)}) over a run", sev))
     if not pushes and not pops:
         return out
     why = [w for s in pushes + pops for w in s.why]
