@@ -12,9 +12,7 @@ RowMeanSubSquareReduceProgramFactory::cached_program_t RowMeanSubSquareReducePro
     [[maybe_unused]] const RowMeanSubSquareReduceParams& operation_attributes,
     [[maybe_unused]] const RowMeanSubSquareReduceInputs& tensor_args,
     [[maybe_unused]] Tensor& tensor_return_value) {
-    TT_THROW(
-        "RowMeanSubSquareReduceProgramFactory: program factory not yet implemented (Stages 5-6 add it and its "
-        "kernels)");
+    TT_THROW("RowMeanSubSquareReduceProgramFactory: program factory not yet implemented (Stages 5-6 fill in create())");
 }
 
 void RowMeanSubSquareReduceProgramFactory::override_runtime_arguments(
