@@ -180,7 +180,8 @@ def find_repo_root(op_dir: Path, op_rel_dir: str) -> Path | None:
 def diff_plan(plan: Plan, op_dir: Path, *, repo_root: Path | None = None, engine: str | None = None) -> list[FileChange]:
     """What applying ``plan`` would do to each file; reads only, writes nothing."""
     op_dir = Path(op_dir)
-    if not op_dir.is_dir():
+    if not op_dir.is_dir() and (op_dir.exists() or not op_dir.parent.is_dir()):
+        # a missing op dir whose parent exists is a new op (Stage 1 creates it): every file is a "create"
         raise WizardError("op directory does not exist or is not a directory", path=str(op_dir))
     changes: list[FileChange] = []
     for pf in plan.files:

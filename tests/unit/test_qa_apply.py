@@ -150,3 +150,30 @@ def test_category_that_does_not_match_the_op_location_warns(op: tuple[Path, Path
     st.save()
     assert main(["apply", str(spec), "--op-dir", str(op_dir), "--dry-run"]) == 0
     assert "kernel paths" not in capsys.readouterr().err
+
+
+def test_stage1_into_a_new_op_directory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Starting from a spec alone: the op directory does not exist yet. It was refused ("does not exist"), so the
+    # headless user had to guess to mkdir it first; now a dry run previews into it and --yes creates it.
+    root = tmp_path / "tt-metal"
+    shutil.copytree(DEMO, root)
+    spec = FIXTURES / "specs" / "row_mean_sub_square_reduce_spec.md"
+    op_dir = root / "ttnn/cpp/ttnn/operations/reduction/row_mean_sub_square_reduce"
+    before = snapshot(root)
+    assert main(["apply", str(spec), "--op-dir", str(op_dir), "--stages", "1-3", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "create  device/row_mean_sub_square_reduce_device_operation.hpp" in out
+    assert snapshot(root) == before and not op_dir.exists()
+    assert main(["apply", str(spec), "--op-dir", str(op_dir), "--stages", "1-3", "--yes"]) == 0
+    assert (op_dir / "device" / "row_mean_sub_square_reduce_device_operation.hpp").is_file()
+    assert main(["apply", str(spec), "--op-dir", str(op_dir), "--yes"]) == 0  # then Stages 4-6
+    assert main(["check", "--op-dir", str(op_dir)]) == 0
+
+
+def test_new_op_directory_needs_its_parent_and_stage1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = FIXTURES / "specs" / "reduce_avg_w_rm_spec.md"
+    assert main(["apply", str(spec), "--op-dir", str(tmp_path / "nope" / "reduce_avg_w_rm"), "--stages", "1-3", "--yes"]) == 2
+    assert "nope" in capsys.readouterr().err
+    assert main(["apply", str(spec), "--op-dir", str(tmp_path / "reduce_avg_w_rm"), "--yes"]) == 2  # 4-6 needs the op
+    assert "--stages 1-3" in capsys.readouterr().err
+    assert not (tmp_path / "reduce_avg_w_rm").exists()

@@ -202,7 +202,9 @@ def _checkout_root(op_dir: Path) -> Path | None:
     return None
 
 
-def _check_target(op_dir: Path, op_name: str, stages: tuple[int, int], *, writing: bool, op_rel_dir: str = "") -> None:
+def _check_target(
+    op_dir: Path, op_name: str, stages: tuple[int, int], *, writing: bool, op_rel_dir: str = "", new: bool = False
+) -> None:
     """Refuse another op's directory, a checkout root or category folder, and an unwritable directory up front;
     note a missing Stage 1-3 scaffold."""
     root = _checkout_root(op_dir.resolve())
@@ -231,7 +233,7 @@ def _check_target(op_dir: Path, op_name: str, stages: tuple[int, int], *, writin
             f"give {op_name}'s own op directory (nothing written)",
             path=str(op_dir),
         )
-    if writing and not os.access(op_dir, os.W_OK):
+    if writing and not os.access(op_dir.parent if new else op_dir, os.W_OK):
         raise WizardError("op directory is not writable (read-only?): nothing written; --dry-run only reads", path=str(op_dir))
     header = f"device/{op_name}_device_operation.hpp"
     if stages[0] >= 4 and not (op_dir / header).is_file():
@@ -242,14 +244,34 @@ def _check_target(op_dir: Path, op_name: str, stages: tuple[int, int], *, writin
         )
 
 
+def _new_op_dir(op_dir: Path, stages: tuple[int, int]) -> bool:
+    """True when ``op_dir`` is a new op's directory that Stage 1 may create; WizardError when it cannot be."""
+    if op_dir.is_dir():
+        return False
+    if op_dir.exists():
+        raise WizardError("op directory is not a directory", path=str(op_dir))
+    if stages[0] != 1:
+        raise WizardError(
+            "op directory does not exist: a new op starts with its Stage 1-3 scaffold "
+            "(ttnn-wizard apply SPEC --op-dir DIR --stages 1-3 creates it)",
+            path=str(op_dir),
+        )
+    if not op_dir.parent.is_dir():
+        raise WizardError(f"op directory does not exist, nor its parent {op_dir.parent} (the category folder)", path=str(op_dir))
+    return True
+
+
 def run(args: argparse.Namespace) -> int:
     op_dir = Path(args.op_dir)
-    if not op_dir.is_dir():
-        raise WizardError("op directory does not exist or is not a directory", path=str(op_dir))
     stages = _stages(args)
+    new_op = _new_op_dir(op_dir, stages)
     state = _load_state(op_dir)
     plan = build_plan(args.spec, op_dir, stages, args.profile, state)
-    _check_target(op_dir, plan.op_name, stages, writing=not args.dry_run, op_rel_dir=plan.op_rel_dir)
+    _check_target(op_dir, plan.op_name, stages, writing=not args.dry_run, op_rel_dir=plan.op_rel_dir, new=new_op)
+    if new_op:
+        print(f"ttnn-wizard: new op directory {op_dir}" + (" (would be created)" if args.dry_run else " (created)"), file=sys.stderr)
+        if not args.dry_run:
+            op_dir.mkdir()
     repo_root = Path(args.repo_root) if getattr(args, "repo_root", None) else None
     # Stage 1 wires the op into the build (helper I, wizard.integrate): checkout-file edits join the plan.
     from wizard.integrate import integrate_stage1, render_manual
