@@ -177,11 +177,13 @@ def find_repo_root(op_dir: Path, op_rel_dir: str) -> Path | None:
     return None
 
 
-def diff_plan(plan: Plan, op_dir: Path, *, repo_root: Path | None = None, engine: str | None = None) -> list[FileChange]:
-    """What applying ``plan`` would do to each file; reads only, writes nothing."""
+def diff_plan(
+    plan: Plan, op_dir: Path, *, repo_root: Path | None = None, engine: str | None = None, new_op: bool = False
+) -> list[FileChange]:
+    """What applying ``plan`` would do to each file; reads only, writes nothing. ``new_op``: the op dir may not
+    exist yet (Stage 1 of a new op creates it; its parent must exist): every file is then a "create"."""
     op_dir = Path(op_dir)
-    if not op_dir.is_dir() and (op_dir.exists() or not op_dir.parent.is_dir()):
-        # a missing op dir whose parent exists is a new op (Stage 1 creates it): every file is a "create"
+    if not op_dir.is_dir() and not (new_op and not op_dir.exists() and op_dir.parent.is_dir()):
         raise WizardError("op directory does not exist or is not a directory", path=str(op_dir))
     changes: list[FileChange] = []
     for pf in plan.files:

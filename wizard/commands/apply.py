@@ -278,7 +278,7 @@ def run(args: argparse.Namespace) -> int:
 
     integration, repo_root = integrate_stage1(plan, op_dir, stages, repo_root)
     manual = render_manual(integration)
-    changes = diff_plan(plan, op_dir, repo_root=repo_root)
+    changes = diff_plan(plan, op_dir, repo_root=repo_root, new_op=new_op and args.dry_run)
     interactive = not args.dry_run and not args.yes and sys.stdin.isatty()
     if interactive:
         print_summary(changes)  # each diff is shown right before its question
