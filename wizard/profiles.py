@@ -9,6 +9,7 @@ profile of the same name, or defines a new profile from ``base = "<other profile
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import tomllib
@@ -207,8 +208,12 @@ def _resolve(name: str, chain: tuple[str, ...]) -> tuple[dict[str, Any], list[st
     if user.is_file():
         layers.append((user, _read_layer(user)))
     if not layers:
-        known = ", ".join(list_profiles()) or "none"
-        raise WizardError(f"unknown hardware profile '{name}' (known: {known}; user profiles go in {user_profiles_dir()})")
+        names = list_profiles()
+        known = ", ".join(names) or "none"
+        guess = name.lower().removesuffix(".toml")
+        close = [n for n in names if guess == n or guess in n] or difflib.get_close_matches(guess, names, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise WizardError(f"unknown hardware profile '{name}': {hint}(known: {known}; user profiles go in {user_profiles_dir()})")
     merged: dict[str, Any] = {}
     sources: list[str] = []
     base = next((layer["base"] for _, layer in reversed(layers) if "base" in layer), None)

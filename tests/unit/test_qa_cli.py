@@ -54,3 +54,10 @@ def test_unexpected_os_error_in_any_command_is_one_line(monkeypatch: pytest.Monk
     assert main(["extract", str(SPEC)]) == 2
     err = capsys.readouterr().err
     assert err.strip() == "ttnn-wizard: /some/where/file.md: Permission denied"
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("WORMHOLE_N150", "wormhole_n150"), ("wormhole_n150.toml", "wormhole_n150"), ("n300", "wormhole_n300"), ("blackhole_p15", "blackhole_p150")])
+def test_unknown_profile_suggests_the_close_one(typed: str, meant: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["extract", str(SPEC), "--profile", typed]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and f"did you mean '{meant}'" in err
