@@ -72,3 +72,15 @@ def test_delegate_with_key_and_corrupt_spend_refuses_before_sending(tmp_path: Pa
     assert main(["delegate", "--op-dir", str(op_dir), "--stage", "6", "--task", "fix"]) == 2
     out, err = capsys.readouterr()
     assert "spent_usd" in err and "Traceback" not in err and "sk-ant-qa" not in out + err
+
+
+@pytest.mark.parametrize("where", ["", "ttnn/cpp/ttnn/operations/reduction"])
+def test_delegate_refuses_a_checkout_root_or_category_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str) -> None:
+    # proposals are confined to --op-dir: at the checkout root that confinement would cover the whole checkout
+    root = tmp_path / "tt"
+    shutil.copytree(DEMO, root)
+    spec = root / OP_REL / "reduce_avg_w_rm_spec.md"
+    target = root / where if where else root
+    code = main(["delegate", "--op-dir", str(target), "--stage", "6", "--task", "fix", "--dry-run", "--spec", str(spec)])
+    err = capsys.readouterr().err
+    assert code == 2 and "op's own directory" in err and "Traceback" not in err

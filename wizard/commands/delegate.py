@@ -68,6 +68,17 @@ def build_task_context(op_dir: Path, stage: int, task: str, spec: str | None, st
     return ctx
 
 
+def _refuse_non_op_dir(op_dir: Path) -> None:
+    """Proposals are confined to --op-dir: a checkout root or a category folder would widen that to many ops."""
+    if (op_dir / "ttnn" / "cpp" / "ttnn" / "operations").is_dir():
+        raise WizardError("this is a tt-metal checkout root: give the op's own directory "
+                          "(ttnn/cpp/ttnn/operations/<category>/<op>)", path=str(op_dir))
+    if not (op_dir / "device").is_dir():
+        ops = sorted(c.name for c in op_dir.iterdir() if c.is_dir() and (c / "device").is_dir())
+        if ops:
+            raise WizardError(f"this folder holds ops ({', '.join(ops[:5])}): give the op's own directory", path=str(op_dir))
+
+
 def run(args: argparse.Namespace) -> int:
     from wizard.claude.config import availability, load_config  # noqa: PLC0415
     from wizard.claude.cost import CostLedger, format_usage, typical_call_cost  # noqa: PLC0415
@@ -75,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     op_dir = Path(args.op_dir)
     if not op_dir.is_dir():
         raise WizardError("the op directory does not exist or is not a directory", path=str(op_dir))
+    _refuse_non_op_dir(op_dir)
     if not 1 <= args.stage <= 7:
         raise WizardError(f"--stage must be 1..7, not {args.stage}")
     state = load_session(op_dir)
