@@ -89,3 +89,11 @@ def test_balance_message_reads_as_english(tmp_path: Path) -> None:
     msgs = [f.message for f in check_op_dir(op_dir) if f.check == "balance" and f.path.endswith("reader_reduce_avg_w_rm.cpp")]
     assert any("reserves" in m and "but pushes" in m for m in msgs), msgs
     assert not any("pushs" in m or "waits " in m and "waits for" not in m for m in msgs)
+
+
+def test_conflict_markers_are_named_as_such() -> None:
+    from wizard.checks.syntax import check_syntax
+
+    src = "void f() {\n<<<<<<< yours\n    int a = 4;\n||||||| base\n    int a = 2;\n=======\n    int a = 3;\n>>>>>>> generated\n}\n"
+    findings = check_syntax({"device/x_program_factory.cpp": src})
+    assert [(f.line, "unresolved merge conflict" in f.message) for f in findings] == [(2, True)]

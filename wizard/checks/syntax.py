@@ -61,6 +61,13 @@ def check_syntax(files: Mapping[str, str]) -> list[Finding]:
     for path, text in sorted(files.items()):
         if not path.endswith((".cpp", ".hpp", ".h", ".cc")):
             continue
+        conflicts = [n for n, line in enumerate(text.splitlines(), 1) if line.startswith("<<<<<<< ") or line == "<<<<<<<"]
+        if conflicts:
+            # markers left by an apply conflict: say that, not a pile of "cannot parse" errors around them
+            for n in conflicts:
+                out.append(Finding(CHECK, path, n, "unresolved merge conflict (<<<<<<< yours / ||||||| base / ======= / "
+                                   ">>>>>>> generated): keep the lines you want and delete the markers"))
+            continue
         errs = syntax_errors(text)
         for line, col, what in errs[:MAX_PER_FILE]:
             out.append(Finding(CHECK, path, line, f"col {col}: C++ syntax error: {what}"))
