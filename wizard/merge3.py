@@ -76,7 +76,7 @@ def _merge_git(git: str, base: str, yours: str, generated: str) -> MergeResult |
         paths = []
         for name, text in zip(("yours", "base", "generated"), (yours, base, generated), strict=True):
             p = Path(tmp) / name
-            p.write_bytes(text.encode("utf-8"))
+            p.write_bytes(text.encode("utf-8", "surrogateescape"))  # non-UTF-8 bytes of a user file go through as-is
             paths.append(str(p))
         cmd = [git, "merge-file", "-p", "--diff3", "-L", LABELS[0], "-L", LABELS[1], "-L", LABELS[2], *paths]
         try:
@@ -85,7 +85,7 @@ def _merge_git(git: str, base: str, yours: str, generated: str) -> MergeResult |
             return None
         if proc.returncode < 0 or proc.returncode > 127:
             return None  # git failed (not a conflict count): use the Python merge
-        text = proc.stdout.decode("utf-8", "replace")
+        text = proc.stdout.decode("utf-8", "surrogateescape")
         return MergeResult(text, conflict_lines(text), "git")
 
 

@@ -88,3 +88,41 @@ def test_apply_on_crlf_file_end_to_end(tmp_path, capsys) -> None:  # type: ignor
     assert main(["apply", str(spec), "--op-dir", str(op_dir), "--yes"]) == 1
     assert factory.read_bytes().decode() == first  # no markers nested inside markers
     assert "unresolved" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("engine", ["python", "git"])
+def test_non_utf8_bytes_in_the_user_file_survive_a_merge(engine: str) -> None:
+    # bug: a Latin-1 byte in a hand-edited file (read with surrogateescape) crashed the git merge with
+    # UnicodeEncodeError; the byte must come back out unchanged
+    yours = ("// caf" + b"\xe9".decode("utf-8", "surrogateescape") + " note\n") + BASE
+    res = merge3(BASE, yours, GENERATED, engine=engine)
+    assert res.clean
+    assert res.text.encode("utf-8", "surrogateescape").startswith(b"// caf\xe9 note\n")
+    assert "line 30 (new generation)" in res.text
+
+
+def test_apply_on_a_latin1_file_end_to_end(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+    from pathlib import Path
+
+    from wizard.cli import main
+    from wizard.overrides import cb_to_dict
+    from wizard.spec import parse_spec
+    from wizard.state import SessionState
+
+    demo = Path(__file__).resolve().parents[1] / "fixtures" / "demo"
+    shutil.copytree(demo, tmp_path / "tt")
+    op_dir = tmp_path / "tt" / "ttnn/cpp/ttnn/operations/reduction/reduce_avg_w_rm"
+    spec = op_dir / "reduce_avg_w_rm_spec.md"
+    factory = op_dir / "device" / "reduce_avg_w_rm_program_factory.cpp"
+    assert main(["apply", str(spec), "--op-dir", str(op_dir), "--yes"]) == 0
+    factory.write_bytes(b"// caf\xe9 note by user\n" + factory.read_bytes())
+    st = SessionState.load(op_dir)
+    rows = [cb_to_dict(c) for c in parse_spec(spec).cbs]
+    rows[1]["pages"] = "2*Wt"
+    st.cbs = rows
+    st.save()
+    for extra in (["--dry-run"], ["--yes"]):
+        assert main(["apply", str(spec), "--op-dir", str(op_dir), *extra]) == 0
+    data = factory.read_bytes()
+    assert data.startswith(b"// caf\xe9 note by user\n") and b"cb_tilized_num_pages = 2 * Wt;" in data

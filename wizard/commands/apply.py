@@ -79,6 +79,8 @@ def _colour(out) -> bool:  # type: ignore[no-untyped-def]
 
 
 def render_diff(diff: str, colour: bool) -> str:
+    # a user file may hold non-UTF-8 bytes (read with surrogateescape): show them as U+FFFD, never crash printing
+    diff = diff.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
     if not colour:
         return diff
     lines = []
