@@ -258,7 +258,9 @@ def _match(row: Mapping[str, Any], spec_cbs: list[CircularBuffer], used: set[int
 
 # Findings about the spec's own CB table: a saved table replaces that table, so they no longer apply (else a
 # spec with a bad CB row could never be fixed from the CB form); the saved table is checked below instead.
-_SPEC_CB_CODES = frozenset({"no-cb-table", "no-cb-rows", "bad-cb-index", "bad-pages-expression", "duplicate-cb-index"})
+_SPEC_CB_CODES = frozenset(
+    {"no-cb-table", "no-cb-rows", "bad-cb-index", "cb-index-out-of-range", "bad-pages-expression", "duplicate-cb-index"}
+)
 _WHERE = ".ttnn-wizard/state.toml [[cbs]]"
 
 

@@ -89,8 +89,10 @@ def test_apply_cli_refuses_duplicate_saved_index(tmp_path: Path, capsys: pytest.
         (lambda t: t.replace("Wt tiles * tile_size (single-buffered per block)", "lots of tiles"), lambda rows: rows[0].update(pages="Wt")),
         # two CBs on one index; the user moves one
         (lambda t: t.replace("| c_3 | cb_reduced", "| c_2 | cb_reduced"), lambda rows: rows[3].update(index=3)),
+        # an index beyond 31; the user moves it back into range in the CB form
+        (lambda t: t.replace("| c_16 | cb_out", "| c_40 | cb_out"), lambda rows: rows[4].update(index=16)),
     ],
-    ids=["bad-pages", "duplicate-index"],
+    ids=["bad-pages", "duplicate-index", "index-out-of-range"],
 )
 def test_saved_table_rescues_a_spec_with_a_bad_cb_row(tmp_path: Path, mutate, fix) -> None:  # type: ignore[no-untyped-def]
     # bug: the spec's CB-table error stayed after the user fixed the table, so generation was blocked for good
