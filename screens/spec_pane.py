@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea, Tree
+from textual.widgets.text_area import Selection
 from textual.widgets.tree import TreeNode
 
 from screens.messages import SpecChanged
@@ -47,14 +48,15 @@ class EditValueScreen(ModalScreen[str | None]):
     EditValueScreen Label { margin-top: 1; }
     """
 
-    def __init__(self, ref: FieldRef) -> None:
+    def __init__(self, ref: FieldRef, spec_value: str | None = None) -> None:
         self.ref = ref
+        self.spec_value = ref.value if spec_value is None else spec_value  # the value may be an override
         super().__init__()
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text.assemble(("Override ", "bold"), (self.ref.key or self.ref.label, "bold cyan")))
-            yield Label(Text(f"from the spec: {self.ref.value or '(empty)'}", style="dim"))
+            yield Label(Text(f"from the spec: {self.spec_value or '(empty)'}", style="dim"))
             yield Input(self.ref.value, id="value")
             yield Label(Text("enter saves (marked manual) · esc cancels", style="dim"))
 
@@ -123,8 +125,10 @@ class SpecPane(Horizontal):
             return
         ta = self.query_one("#spec-text", TextArea)
         row = min(ref.line - 1, max(ta.document.line_count - 1, 0))
-        ta.select_line(row)
-        ta.scroll_to(y=max(row - 3, 0), animate=False)
+        # Select from the line's end back to its start: the cursor (the selection's end) sits at column 0,
+        # so the TextArea keeps the line's start and its number in view instead of scrolling to a long line's end.
+        ta.selection = Selection((row, len(ta.document.get_line(row))), (row, 0))
+        ta.scroll_to(x=0, y=max(row - 3, 0), animate=False)
 
     @on(Tree.NodeSelected, "#spec-tree")
     def _selected(self, event: Tree.NodeSelected) -> None:
@@ -155,7 +159,7 @@ class SpecPane(Horizontal):
             self.post_message(self.Changed())
             self.app.notify(f"{ref.key} = {value} (manual)")
 
-        self.app.push_screen(EditValueScreen(ref), done)
+        self.app.push_screen(EditValueScreen(ref, spec_value(self.session.raw_spec, ref.key) if self.session else None), done)
 
     def action_reset_field(self) -> None:
         ref = self._current()
@@ -166,6 +170,25 @@ class SpecPane(Horizontal):
             self.refresh_fields()
             self.post_message(self.Changed())
             self.app.notify(f"{ref.key}: back to the spec's value")
+
+
+def spec_value(raw: Any, key: str) -> str | None:
+    """What the parsed spec (before overrides) holds at an override key ("parameters.eps.default"); None if unknown."""
+    obj: Any = raw
+    for part in key.split("."):
+        if isinstance(obj, dict):
+            obj = obj.get(part)
+        elif isinstance(obj, (list, tuple)):
+            if part.isdigit():
+                obj = obj[int(part)] if int(part) < len(obj) else None
+            else:
+                obj = next((o for o in obj if getattr(o, "name", None) == part), None)
+        else:
+            obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    shown = obj.value if hasattr(obj, "value") else obj
+    return "" if shown is None else str(shown)
 
 
 def _coerce(value: str) -> str | int | bool:
