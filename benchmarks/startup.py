@@ -7,7 +7,7 @@
 2. Editing a CB cell (pages) until the L1 gauge and the Stage 5 preview are updated
    (in-process, run_test; target < 50 ms).
 
-Usage: python benchmarks/startup.py [--runs 9]
+Usage: python benchmarks/startup.py [--runs 9] [--edits 20]
 """
 
 from __future__ import annotations
@@ -47,6 +47,9 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
+LAST_FRAME: dict[str, list[str]] = {}  # what the wizard's first frame showed (its exit hook says)
+
+
 def _one(code: str, args: list[str], env_extra: dict[str, str]) -> tuple[float, float]:
     """(seconds from spawn to first paint, peak RSS MiB) of one child."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -61,12 +64,15 @@ def _one(code: str, args: list[str], env_extra: dict[str, str]) -> tuple[float, 
         err = proc.stderr.read().decode() if proc.stderr else ""
         if proc.returncode != 0 or not paint.exists():
             raise SystemExit(f"child failed ({proc.returncode}): {err[-2000:]}")
-        return float(paint.read_text()) - start, usage.ru_maxrss / 1024
+        lines = paint.read_text().splitlines()
+        LAST_FRAME[code] = lines[1:]
+        return float(lines[0]) - start, usage.ru_maxrss / 1024
 
 
 def startup(runs: int) -> None:
     from wizard.workspace import create_demo_workspace
 
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     ws = create_demo_workspace()
     spec = str(ws.spec_path)
     _one(BARE, [], {})  # warm the page cache / bytecode for both
@@ -81,8 +87,12 @@ def startup(runs: int) -> None:
     print(f"  bare Textual app (one Static): {b_t * 1000:7.1f} ms   peak RSS {max(r for _, r in bare):6.1f} MiB")
     print(f"  ttnn-wizard SPEC             : {w_t * 1000:7.1f} ms   peak RSS {max(r for _, r in wiz):6.1f} MiB")
     print(f"  ratio wizard / bare          : {w_t / b_t:7.2f}   (target <= 1.15)")
+    print("  the wizard's first frame, as its exit hook saw it:")
+    for line in LAST_FRAME.get(WIZARD, []):
+        print(f"    {line}")
     heavy = [m for m in ("anthropic", "plumbum", "jinja2", "tree_sitter") if m in _modules_at_paint(spec)]
     print(f"  heavy modules loaded before first paint: {', '.join(heavy) or 'none'}")
+    print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 def _modules_at_paint(spec: str) -> set[str]:
@@ -164,10 +174,11 @@ async def edit_latency(samples: int) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=9)
-    ap.add_argument("--edits", type=int, default=20)
+    ap.add_argument("--edits", type=int, default=20, help="0 skips the CB edit latency part")
     a = ap.parse_args()
     startup(a.runs)
-    asyncio.run(edit_latency(a.edits))
+    if a.edits:
+        asyncio.run(edit_latency(a.edits))
 
 
 if __name__ == "__main__":

@@ -18,16 +18,21 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header, OptionList, Static
+from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.bars import KeyBar, TitleBar
 from screens.commands import WizardCommands
 from screens.messages import CBChanged, CBStatus, SpecChanged, WorkChanged
-from screens.stepper import Stepper, StepInfo, StepStatus
+from screens.stepper import STAGE_TITLES, Stepper, StepInfo, StepStatus, guess_stages
 
 PREVIEW_DEBOUNCE = 0.12  # seconds of quiet typing before the preview regenerates
 LINE_ARG_EDITORS = {"vi", "vim", "nvim", "view", "nano", "emacs", "emacsclient", "micro", "kak", "joe", "mg"}
 EXIT_AFTER_PAINT_ENV = "TTNN_WIZARD_EXIT_AFTER_PAINT"  # benchmarks: exit as soon as the first screen painted
+PANES_CSS = Path(__file__).with_name("panes.tcss")  # the step panes' and later screens' rules, read when first needed
+NARROW_BELOW = 110  # columns: below this the stepper gets short titles and a narrow column
+# Key-bar compaction: whose description goes first when the line is short (the key itself always stays).
+KEY_TEXT_DROP_ORDER = {"screenshot": 6, "theme": 5, "prev-step": 4, "next-step": 3, "diff": 2, "edit-file": 1}
 STATUS_LABEL = {
     "NOT_STARTED": ("not started", "dim"),
     "GENERATED": ("generated", "cyan"),
@@ -38,8 +43,6 @@ STATUS_LABEL = {
 
 
 def build_steps(stages: tuple[int, ...]) -> list[StepInfo]:
-    from screens.session import STAGE_TITLES
-
     return [
         StepInfo("spec", "Spec", short="Spec"),
         *[StepInfo(f"stage{n}", STAGE_TITLES[n], n, short=STAGE_TITLES[n].replace("Stage ", "")) for n in stages],
@@ -58,7 +61,7 @@ class PickOpScreen(Screen[Any]):
         self.entries = entries
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(Text.assemble(("Pick an op to start or resume  ", "bold"), (f"in checkout {self.root.name}/", "dim")), classes="pane-title")
         opts = []
         for i, e in enumerate(self.entries):
@@ -67,7 +70,7 @@ class PickOpScreen(Screen[Any]):
                 t.append("  (no spec)", style="red")
             opts.append(Option(t, id=f"op{i}"))
         yield OptionList(*opts, id="op-list")
-        yield Footer()
+        yield KeyBar(low_priority=KEY_TEXT_DROP_ORDER)
 
     @on(OptionList.OptionSelected, "#op-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -120,24 +123,37 @@ class WizardApp(App[int]):
         self._save_pending = False
         self.load_error = ""
         self.cb_errors: list[str] = []
-        from screens.session import available_stages
-
-        self.stages = available_stages()
+        self._full_css = False
+        self.stages = guess_stages()  # the loader replaces it with the generator's exact list
         self.steps = build_steps(self.stages)
 
     # ---- layout ------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        # Only light widgets before first paint; the panes are mounted once the spec is loaded.
-        yield Header()
+        # Only light widgets before first paint (one widget per bar: Textual's Footer and Header mount
+        # a widget per key / part); the panes and their CSS come once the spec is loaded.
+        yield TitleBar()
         with Horizontal(id="main"):
-            yield Stepper(self.steps, id="stepper")
+            yield Stepper(self.steps, narrow=self.size.width < NARROW_BELOW, id="stepper")
             with ContentSwitcher(initial="loading", id="body"):
                 yield Static(Text("Loading the spec…", style="dim"), id="loading")
-        yield Footer(compact=True)
+        yield KeyBar(low_priority=KEY_TEXT_DROP_ORDER, id="keys")
+
+    def load_full_css(self) -> None:
+        """The rules of the step panes and the other screens (not needed for the first frame)."""
+        if not self._full_css:
+            self._full_css = True
+            self.stylesheet.read(PANES_CSS)
+            self.stylesheet.parse()
+            self.stylesheet.update(self)
+
+    def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
+        if not isinstance(screen, PickOpScreen):  # the op picker is a first screen: app.tcss has its rules
+            self.load_full_css()  # every other screen may use the panes' rules
+        return super().push_screen(screen, *args, **kwargs)
 
     def on_resize(self, event: Any) -> None:
-        # Below 110 columns the stepper gets short titles and a narrow column, leaving room for the forms.
-        self.query_one(Stepper).set_narrow(event.size.width < 110)
+        # Narrow terminals: the stepper gets short titles and a narrow column, leaving room for the forms.
+        self.query_one(Stepper).set_narrow(event.size.width < NARROW_BELOW)
         tall = event.size.height >= 40
         if tall != self.has_class("-tall"):
             self.set_class(tall, "-tall")
@@ -146,7 +162,7 @@ class WizardApp(App[int]):
 
     def on_mount(self) -> None:
         self.theme = os.environ.get("TTNN_WIZARD_THEME", "textual-dark")
-        self.query_one(Stepper).set_narrow(self.size.width < 110)
+        self.query_one(Stepper).set_narrow(self.size.width < NARROW_BELOW)
         self.set_class(self.size.height >= 40, "-tall")
         if os.environ.get(EXIT_AFTER_PAINT_ENV):
             self.call_after_refresh(self._exit_after_paint)
@@ -158,12 +174,18 @@ class WizardApp(App[int]):
             self.call_after_refresh(self.load_session)
 
     def _exit_after_paint(self) -> None:
-        # Benchmark hook: the env value, when not "1", is a file that gets the wall-clock time of first paint.
+        # Benchmark hook: the env value, when not "1", is a file that gets the wall-clock time of first
+        # paint, then (written after the time was taken) what that frame showed, so the benchmark can
+        # tell a real first screen from an empty one.
         import time
 
+        painted = time.time()
         target = os.environ.get(EXIT_AFTER_PAINT_ENV, "1")
         if target != "1":
-            Path(target).write_text(repr(time.time()))
+            shown = [f"{type(w).__name__}#{w.id}" if w.id else type(w).__name__ for w in self.screen.walk_children() if w.display]
+            keys = self.screen.query(KeyBar)
+            hints = keys.first().render().plain if keys else ""
+            Path(target).write_text(f"{painted!r}\nwidgets: {' '.join(shown)}\nkeys: {hints}\n")
         self.exit(0)
 
     def _pick_op(self) -> None:
@@ -224,6 +246,7 @@ class WizardApp(App[int]):
         from screens.spec_pane import SpecPane
         from screens.stage_pane import StagePane, TestsPane
 
+        self.load_full_css()
         self.stages = tuple(sorted(set(stages) or set(self.stages)))
         self.steps = build_steps(self.stages)
         self.query_one(Stepper).set_steps(self.steps)

@@ -7,6 +7,7 @@ them) and later a status per step; the stepper only renders and reports the user
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from rich.text import Text
 from textual import on
@@ -14,6 +15,32 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+
+# The first frame needs the step titles before the session (and wizard.model) is imported: they live here.
+# Generation stages the app always offers; Stages 1-3 join when their templates exist.
+CORE_STAGES = (4, 5, 6)
+STAGE_TITLES = {
+    1: "Stage 1 API exists",
+    2: "Stage 2 validation",
+    3: "Stage 3 registration",
+    4: "Stage 4 device op",
+    5: "Stage 5 program factory",
+    6: "Stage 6 kernels",
+}
+
+
+def guess_stages() -> tuple[int, ...]:
+    """The stages for the first frame: a cheap guess from the template folders (the loader asks the generator)."""
+    stages = set(CORE_STAGES)
+    try:
+        from wizard import resources
+
+        tdir: Path = resources.templates_dir()
+        stages |= {n for n in (1, 2, 3) if (tdir / f"stage{n}").is_dir()}
+    except (FileNotFoundError, OSError):
+        pass
+    return tuple(sorted(stages))
 
 
 @dataclass(frozen=True)
@@ -50,11 +77,11 @@ class Stepper(OptionList):
             self.key = key
             super().__init__()
 
-    def __init__(self, steps: list[StepInfo], *, id: str | None = None) -> None:
+    def __init__(self, steps: list[StepInfo], *, narrow: bool = False, id: str | None = None) -> None:
         self.steps = list(steps)
         self.statuses: dict[str, StepStatus] = {}
-        self.narrow = False
-        super().__init__(*[self._option(s) for s in self.steps], id=id)
+        self.narrow = narrow  # known at compose: no re-render of every option on the first resize
+        super().__init__(*[self._option(s) for s in self.steps], id=id, classes="-narrow" if narrow else "")
 
     def set_narrow(self, narrow: bool) -> None:
         if narrow != self.narrow:
