@@ -8,7 +8,7 @@ are saved to the session state at once (the whole table, fields marked manual).
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from rich.text import Text
 from textual import on
@@ -42,13 +42,16 @@ SELECTS = {"page_kind": [k.value for k in PageKind], "lifetime": [k.value for k 
 
 
 class CellValidator(Validator):
-    def __init__(self, field: str, formats: list[str]) -> None:
+    """The core's cell parser, plus (``extra``) what sizing the CB at the sample shape found (pages ``-3``, ``1/0``)."""
+
+    def __init__(self, field: str, formats: list[str], extra: Callable[[], str] | None = None) -> None:
         super().__init__()
         self.field = field
         self.formats = formats
+        self.extra = extra
 
     def validate(self, value: str) -> ValidationResult:
-        msg = validate_cell(self.field, value, self.formats)
+        msg = validate_cell(self.field, value, self.formats) or (self.extra() if self.extra else "")
         return self.failure(msg) if msg else self.success()
 
 
@@ -87,6 +90,8 @@ class CBRow(Horizontal):
         self.cells: dict[str, Input | Select[str]] = {}  # filled on mount: no DOM queries per keystroke
         self.bytes_label: Label | None = None
         self._bytes_text = ""
+        # Field -> why this CB cannot be sized at the sample shape (set by the form; keeps a blur from unmarking it).
+        self.sizing_errors: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         for name in CB_FIELDS:
@@ -100,7 +105,7 @@ class CBRow(Horizontal):
                     compact=True,
                     classes=f"cell c-{name}",
                     name=name,
-                    validators=[CellValidator(name, self.formats)],
+                    validators=[CellValidator(name, self.formats, lambda n=name: self.sizing_errors.get(n, ""))],
                     validate_on=["changed", "blur"],
                     select_on_focus=False,
                 )
@@ -190,7 +195,7 @@ class CBForm(Vertical):
         with dtype.prevent(Select.Changed):
             dtype.set_options([(d, d) for d in dtypes])
             dtype.value = session.sample_dtype if session.sample_dtype in dtypes else dtypes[0]
-        await self._render_rows(session.cb_rows())
+        await self._render_rows(session.cb_draft() or session.cb_rows())
 
     async def _render_rows(self, rows: list[dict[str, str]], focus: tuple[int, str] | None = None) -> None:
         assert self.session is not None
@@ -262,9 +267,29 @@ class CBForm(Vertical):
         bad: dict[int, set[str]] = {}
         for e in errors:
             bad.setdefault(e.row, set()).add(e.field)
-        for i, widget in enumerate(self._row_widgets()):
-            widget.mark(bad.get(i, set()))
         budget = self.session.budget(rows)
+        # Cells that parse but cannot size their CB (pages -3, 0, 1/0; an unknown format) are marked too.
+        # The budget's message for a row whose cell is already invalid would only repeat it: dropped.
+        row_of: dict[int, int] = {}
+        for i, row in enumerate(rows):
+            idx = row.get("index", "").strip()
+            if idx.isdigit():
+                row_of.setdefault(int(idx), i)
+        sizing: dict[int, dict[str, str]] = {}
+        repeated: set[str] = set()
+        for b in budget.rows:
+            i = row_of.get(b.index)
+            if not b.error or i is None:
+                continue
+            if i in bad:
+                repeated.add(b.error)
+                continue
+            name = "pages" if "pages '" in b.error else "data_format"
+            sizing.setdefault(i, {})[name] = b.error
+            bad.setdefault(i, set()).add(name)
+        for i, widget in enumerate(self._row_widgets()):
+            widget.sizing_errors = sizing.get(i, {})
+            widget.mark(bad.get(i, set()))
         width = self.size.width or (self.app.size.width - 30)
         bar = max(8, min(40, width - 50))  # the numbers stay readable at 80 columns
         self._gauge.update(gauge_text(budget, bar), layout=False)  # one fixed line
@@ -274,7 +299,7 @@ class CBForm(Vertical):
             b = by_index.get(int(idx)) if idx.isdigit() else None
             widget.set_bytes(human_bytes(b.total) if b is not None and b.total is not None else ("?" if b is None else "error"))
         messages = [f"row {e.row + 1} {HEADERS.get(e.field, e.field)}: {e.message}" for e in errors]
-        messages += [m for m in budget.errors if m not in messages]
+        messages += [m for m in budget.errors if m not in messages and m not in repeated]
         if messages != self.errors:  # its height changes with the count: relayout only then
             err = self._errors_view
             if messages:
@@ -282,9 +307,11 @@ class CBForm(Vertical):
             else:
                 err.update("")
         self.errors = messages
-        if save and not errors:
-            self.session.set_cb_rows(rows)
-            self.post_message(self.Changed())
+        if save:
+            # With a bad cell the table is kept as a draft (a dropped connection loses nothing typed);
+            # only a valid table replaces the saved one and regenerates.
+            if not self.session.set_cb_rows(rows):
+                self.post_message(self.Changed())
         if messages != self._posted:
             self._posted = list(messages)
             self.post_message(self.Status(messages))

@@ -177,11 +177,19 @@ class Session:
         return ["input", "output", *sorted(self.profile.tile_bytes)]
 
     def set_cb_rows(self, rows: list[dict[str, str]]) -> list[CBRowError]:
-        """Save the edited CB table (only when every cell is valid). Returns the errors (empty = saved)."""
+        """Save the edited CB table (only when every cell is valid). Returns the errors (empty = saved).
+
+        While a cell is invalid the rows are saved as a draft in the UI state instead (a lost SSH link loses
+        nothing typed); the saved table, and generation, keep the last valid one.
+        """
         errors = self.validate_cb_rows(rows)
         if errors:
+            self._set_cb_draft(rows)
             return errors
+        had_draft = self._set_cb_draft(None)
         if [_strip(r) for r in rows] == self.cb_rows():
+            if had_draft:
+                self._save()
             return []  # nothing changed (e.g. widgets announcing their initial values): do not mark manual
         from wizard.overrides import cb_to_dict
 
@@ -192,7 +200,32 @@ class Session:
 
     def reset_cbs(self) -> None:
         self.state.cbs = None
+        self._set_cb_draft(None)
         self._changed()
+
+    def cb_draft(self) -> list[dict[str, str]] | None:
+        """The CB rows being edited when a cell was last invalid (None: no draft, the saved table is current)."""
+        draft = self.ui.get("cb_draft")
+        if not isinstance(draft, list) or not draft:
+            return None
+        try:
+            return [{str(k): str(v) for k, v in dict(r).items()} for r in draft]
+        except (TypeError, ValueError):  # hand-damaged state: ignore the draft, never crash
+            return None
+
+    def _set_cb_draft(self, rows: list[dict[str, str]] | None) -> bool:
+        """Store (or drop, with None) the draft; saves. Returns whether a draft existed before."""
+        ui = self.ui
+        had = "cb_draft" in ui
+        if rows is None:
+            if had:
+                del ui["cb_draft"]
+            return had
+        draft = [{k: str(r.get(k, "")) for k in (*CB_FIELDS, "_orig")} for r in rows]
+        if ui.get("cb_draft") != draft:
+            ui["cb_draft"] = draft
+            self._save()
+        return had
 
     # ---- sample shape, budget, split -----------------------------------------------------
     @property

@@ -1,0 +1,104 @@
+"""QA (helper L): the CB form under garbage input, as a demanding engineer types it.
+
+Pages that parse but cannot size a CB (``-3``, ``0``, ``1/0``) are marked in place, not only listed;
+a bad cell is reported once, not twice; and nothing typed is lost when the connection drops while
+one cell is still invalid (the draft table is saved and comes back, marked).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from screens.app import WizardApp
+from screens.cb_form import CBForm, CBRow
+from wizard.workspace import DemoWorkspace, create_demo_workspace
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def ws(tmp_path: Path) -> DemoWorkspace:
+    return create_demo_workspace(tmp_path / "ws")
+
+
+def make_app(ws: DemoWorkspace) -> WizardApp:
+    return WizardApp(spec_path=ws.spec_path, op_dir=ws.op_dir, root=ws.root, cwd=ws.root)
+
+
+async def loaded(app: WizardApp, pilot: object) -> None:
+    await app.wait_ready()
+    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    assert app.session is not None, app.load_error
+
+
+def cell(app: WizardApp, row: int, name: str) -> Input:
+    rows = list(app.query_one(CBForm).query(CBRow))
+    return next(w for w in rows[row].query(Input) if w.name == name)
+
+
+@pytest.mark.parametrize("pages", ["-3", "0", "1/0"])
+async def test_pages_that_cannot_size_a_cb_are_marked_in_place(ws: DemoWorkspace, pages: str) -> None:
+    app = make_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        app.goto("stage5")
+        await pilot.pause()
+        c = cell(app, 0, "pages")
+        c.value = pages
+        await pilot.pause()
+        await pilot.pause()
+        form = app.query_one(CBForm)
+        assert form.errors, "generation must be blocked"
+        assert app.blockers(5)
+        assert c.has_class("-invalid"), f"pages {pages!r} blocks generation but the cell is not marked"
+        assert not cell(app, 1, "pages").has_class("-invalid")
+        c.value = "4"
+        await pilot.pause()
+        await pilot.pause()
+        assert not c.has_class("-invalid") and not form.errors
+
+
+async def test_a_bad_cell_is_reported_once(ws: DemoWorkspace) -> None:
+    app = make_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        app.goto("stage5")
+        await pilot.pause()
+        cell(app, 0, "pages").value = "lots"
+        await pilot.pause()
+        await pilot.pause()
+        errors = app.query_one(CBForm).errors
+        assert len([e for e in errors if "lots" in e]) == 1, errors
+
+
+async def test_edits_made_while_a_cell_is_invalid_survive_a_dropped_connection(ws: DemoWorkspace) -> None:
+    app = make_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        app.goto("stage5")
+        await pilot.pause()
+        cell(app, 0, "pages").value = "lots"  # half-typed, invalid
+        await pilot.pause()
+        cell(app, 1, "pages").value = "7"  # a good edit in another row
+        await pilot.pause()
+        await pilot.pause()
+        app.session.save()  # what the save-after-frame hook has done by the time the SSH link drops
+    # A new process: only what is on disk counts.
+    app2 = make_app(ws)
+    async with app2.run_test(size=SIZE) as pilot:
+        await loaded(app2, pilot)
+        app2.goto("stage5")
+        await pilot.pause()
+        assert cell(app2, 1, "pages").value == "7", "a valid edit made while another cell was invalid was lost"
+        bad = cell(app2, 0, "pages")
+        assert bad.value == "lots" and bad.has_class("-invalid")
+        assert app2.blockers(5), "the restored draft still blocks generation"
+        bad.value = "2"
+        await pilot.pause()
+        await pilot.pause()
+        assert [cb.pages for cb in app2.session.spec.cbs][:2] == ["2", "7"]
+        assert "cb_draft" not in app2.session.ui, "a table that is valid again is saved, not kept as a draft"
