@@ -98,9 +98,6 @@ def test_missing_work_distribution_is_warned() -> None:
     assert spec.usable  # defaults, flagged: the user can still override them
 
 
-@pytest.mark.xfail(strict=True, reason="bug (helper A, wizard/spec): with every heading at one level ('## Work "
-                   "Unit Definition' a sibling of '## Work Distribution') the work unit/total and the kernels are "
-                   "lost: unit 'tile', total NC*Ht*Wt (default) instead of tile-row / NC*Ht, no kernels, only an info")
 @pytest.mark.parametrize("level", [2, 3])
 def test_flat_headings_keep_work_distribution(level: int) -> None:
     text = REDUCE.read_text()
@@ -159,15 +156,11 @@ def test_v2_section_b_spec() -> None:
     assert spec.work.strategy.value == "split_work_to_cores"
 
 
-@pytest.mark.xfail(strict=True, reason="bug (helper A, wizard/spec): CB id 'c_1.5' is read as index 1 (then a "
-                   "misleading duplicate-index error) instead of a bad-cb-index error naming the cell")
 def test_fractional_cb_id_is_a_bad_index() -> None:
     spec = parse_spec_text(V2_SPEC.replace("| c_16 | cb_out |", "| c_1.5 | cb_out |"), Path("row_sum_w_rm_spec.md"))
     assert any(w.code == "bad-cb-index" and "c_1.5" in w.message for w in spec.warnings)
 
 
-@pytest.mark.xfail(strict=True, reason="bug (helper A, wizard/spec): 'the circular buffer table has no usable rows' "
-                   "carries no line (the table's header line is known)")
 def test_cb_table_without_rows_names_its_line() -> None:
     text = "\n".join(line for line in V2_SPEC.splitlines() if not line.startswith("| c_")) + "\n"
     spec = parse_spec_text(text, Path("row_sum_w_rm_spec.md"))

@@ -96,7 +96,8 @@ def _extract(text: str, spec: OpSpec, warn, path: Path | None) -> None:
     extract_work(doc, spec, warn)
     extract_notes(doc, spec)
     check_sections(doc, spec, warn)
-    check_cbs(spec, warn, has_tables=bool(select_cb_tables(doc)))
+    cb_tables = select_cb_tables(doc)
+    check_cbs(spec, warn, has_tables=bool(cb_tables), table_line=cb_tables[0].line if cb_tables else None)
     check_symbols(spec, warn)
 
 

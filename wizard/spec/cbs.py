@@ -216,8 +216,23 @@ def _page_size_kind(cell: str) -> PageKind | None:
 # Rows -> CircularBuffer
 
 
-def _default_roles(index: int) -> tuple[Role, Role]:
-    """The CB index convention (domain.md 2.2): 0-7 inputs, 8-15 constants, 16-23 outputs, 24-31 intermediates."""
+_PURPOSE_ROLES: tuple[tuple[re.Pattern[str], tuple[Role, Role]], ...] = (
+    (re.compile(r"\bintermediate|\bscratch|\baccumulat|\btemporar|\bcompute[- ]to[- ]compute", re.I),
+     (Role.COMPUTE, Role.COMPUTE)),
+    (re.compile(r"\binput staging|\bstaging (?:of |for )?(?:the )?inputs?\b|\bfrom (?:the )?reader\b", re.I),
+     (Role.READER, Role.COMPUTE)),
+    (re.compile(r"\boutput staging|\bstaging (?:of |for )?(?:the )?outputs?\b|\b(?:for|to) (?:the )?writer\b", re.I),
+     (Role.COMPUTE, Role.WRITER)),
+)
+
+
+def _default_roles(index: int, purpose: str = "") -> tuple[Role, Role]:
+    """Producer and consumer of a CB in a table without those columns: what the Purpose says ("Intermediate",
+    "Scratchpad", "Accumulator": compute to compute; "Input staging"; "Output staging"), else the CB index
+    convention (domain.md 2.2): 0-7 inputs, 8-15 constants, 16-23 outputs, 24-31 intermediates."""
+    for rx, roles in _PURPOSE_ROLES:
+        if rx.search(purpose):
+            return roles
     if index < 16:
         return Role.READER, Role.COMPUTE
     if 16 <= index < 24:
@@ -264,7 +279,8 @@ def extract_cbs(doc: Document, warn: Warn) -> list[CircularBuffer]:
              f"(line {others[0].line})", tables[0].line, Severity.INFO)
     if roles_inferred:
         warn("cb-roles-inferred",
-             "the CB table has no Producer/Consumer columns: producers and consumers are inferred from the CB "
+             "the CB table has no Producer/Consumer columns: producers and consumers are inferred from each "
+             "CB's purpose (intermediate / scratchpad / accumulator, input or output staging), else from the CB "
              "index convention (0-7 in, 8-15 constants, 16-23 out, 24-31 intermediate); check them",
              tables[0].line, Severity.INFO)
     _apply_aliases(doc, cbs)
@@ -357,7 +373,7 @@ def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: li
         for f in ("producer", "consumer", "producer_role", "consumer_role"):
             cb.mark(f, line, EXPLICIT)
     else:
-        cb.producer_role, cb.consumer_role = _default_roles(index)
+        cb.producer_role, cb.consumer_role = _default_roles(index, cb.purpose)
         cb.producer, cb.consumer = cb.producer_role.value.capitalize(), cb.consumer_role.value.capitalize()
         for f in ("producer", "consumer", "producer_role", "consumer_role"):
             cb.mark(f, line, INFERRED)

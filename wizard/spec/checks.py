@@ -48,10 +48,12 @@ def _explicit(obj, name: str) -> bool:
     return src is not None and src.confidence is Confidence.EXPLICIT
 
 
-def check_cbs(spec: OpSpec, warn, has_tables: bool) -> None:
+def check_cbs(spec: OpSpec, warn, has_tables: bool, table_line: int | None = None) -> None:
+    """``table_line``: the header line of the (first) CB table read, for a table whose rows were all unusable."""
     if not spec.cbs:
         if has_tables:
-            warn("no-cb-rows", "the circular buffer table has no usable rows", None, Severity.ERROR)
+            warn("no-cb-rows", "the circular buffer table has no usable rows (each needs a CB index such as c_0)",
+                 table_line, Severity.ERROR)
         else:
             warn("no-cb-table", "no circular buffer table: expected a table with a 'CB ID' column and Producer/"
                  "Consumer/Pages/Capacity/Sizing columns (e.g. under '### Circular Buffer Requirements')",

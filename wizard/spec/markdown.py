@@ -42,10 +42,11 @@ def _silence_rule_logging() -> None:
 @dataclass
 class Heading:
     title: str  # plain text of the heading
-    level: int
+    level: int  # nesting level: the written one, or one deeper for a flattened sub-section (see _nest_flat)
     line: int  # 1-based
     end_line: int  # last line before the next heading of the same or a higher level
     index: int  # position in Document.headings
+    written_level: int = 0  # the number of '#' in the source
 
 
 @dataclass
@@ -178,6 +179,11 @@ class Document:
 # Text helpers shared by the extractors
 
 _DECISION = re.compile(r"\s*(?:design\s+)?decision\b|\s*alternative", re.I)
+
+
+def is_decision(title: str) -> bool:
+    """A design-decision / alternative heading: it discusses a choice, it is not the section it names."""
+    return bool(_DECISION.match(title))
 _MARKUP = re.compile(r"[*_`\\<]")
 _BOLD = re.compile(r"(\*\*|__)(.+?)\1")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>~])")
@@ -241,7 +247,8 @@ def parse_markdown(text: str) -> Document:
             title = plain(inline.content) if inline is not None and inline.type == "inline" else ""
             line = (tok.map[0] + 1) if tok.map else 1
             level = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 1
-            doc.headings.append(Heading(title=title, level=level, line=line, end_line=n_lines, index=len(doc.headings)))
+            doc.headings.append(Heading(title=title, level=level, line=line, end_line=n_lines, index=len(doc.headings),
+                                        written_level=level))
             heading_idx = len(doc.headings) - 1
             i += 3
             continue
@@ -272,6 +279,7 @@ def parse_markdown(text: str) -> Document:
             _collect_pairs(doc, tok.content, line, heading_idx, b_index)
         i += 1
 
+    _nest_flat(doc.headings)
     # Section ends: the line before the next heading of the same or a higher level.
     for k, h in enumerate(doc.headings):
         for later in doc.headings[k + 1 :]:
@@ -279,6 +287,55 @@ def parse_markdown(text: str) -> Document:
                 h.end_line = later.line - 1
                 break
     return doc
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Flattened headings: "## Work Unit Definition" written as a sibling of "## Work Distribution"
+
+# The planner template's sub-sections and the sections they belong under (domain.md 2.1). A known sub-section
+# written at its section's level is nested one level deeper, so the section's range covers it again.
+_PARENTS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = tuple(
+    (re.compile(child, re.I), re.compile(r"^\W*(?:\d+[.)]?\s*)?(?:" + parent + ")", re.I)) for child, parent in (
+        (r"^work units?\b|^parallelization|^core (?:distribution|assignment)|^load balanc|^output stick ordering"
+         r"|^single[- ]core strategy|^multi[- ]core (?:extension|strategy)",
+         r"work distribution|work split|parallelization\b(?! strategy)"),
+        (r"^kernel data movement|^circular buffer requirements|^cb (?:lifetime|sizing)|^high[- ]level flow"
+         r"|^phase[- ]by[- ]phase|^detailed\b", r"data flow|section b\b|part 2\b"),
+        (r"^(?:reader|writer|compute)\b[^:]*\bkernel\b", r"(?:compile[- ]?time|run[- ]?time|kernel) (?:arg|spec|impl)"),
+        (r"^parameters\b|^\w+ tensors? requirements|^output tensor spec", r"api spec|section a\b|part 1\b"),
+        (r"^(?:design )?decision\s+\d", r"design decisions"),
+        (r"^formula|^semantic description|^numerical properties", r"mathematical definition"),
+        (r"^what can be reused|^key differences", r"comparison"),
+        (r"^(?:input|compute|output) stage|^interface compatibility|^cb id resolution", r"component sources"),
+        (r"^riscv|^(?:reader|writer|compute)\b.*\baccess|^boundary handling", r"memory access"),
+        (r"^(?:validation|shape|functional|performance) (?:behaviou?r|criteria)", r"test(?:ing)? criteria"),
+    )
+)
+# The template's top-level sections: in a flattened document they end a run of nested sub-sections.
+_TOP = re.compile(
+    r"^\W*(?:\d+[.)]?\s*)?(?:overview|purpose|mathematical definition|api spec|comparison with|component sources"
+    r"|design decisions|work distribution|data flow|memory access|compile[- ]?time arg|run[- ]?time arg|edge cases?"
+    r"|validation requirements|agent handoff|test criteria|files to create|open questions|references"
+    r"|extension points|section [a-z]\b|part \d)", re.I)
+
+
+def _nest_flat(headings: list[Heading]) -> None:
+    """Nest the template's sub-sections that were written at their section's level ("## Work Distribution",
+    "## Work Unit Definition", "## Parallelization Strategy") one level below it; an unknown heading right after
+    such a nested sibling joins them, until the next top-level section. Correctly nested documents are unchanged."""
+    section: Heading | None = None  # the last heading kept at its written level
+    nested_run = False  # the previous heading at the section's level was nested under it
+    for h in headings:
+        if section is not None and h.level == section.level and section.index > 0:
+            if any(c.search(h.title) and p.search(section.title) for c, p in _PARENTS):
+                h.level += 1
+                nested_run = True
+                continue
+            if nested_run and not _TOP.search(h.title) and not any(c.search(h.title) for c, _ in _PARENTS):
+                h.level += 1
+                continue
+        if section is None or h.level <= section.level or not nested_run:
+            section, nested_run = h, False
 
 
 def _enclosing_item(stack: list[int | None], in_item: bool) -> int | None:

@@ -58,8 +58,11 @@ _CB_ID_PATTERNS: tuple[tuple[re.Pattern[str], int], ...] = (
 
 
 def cb_index(cell: str) -> int | None:
-    """The CB index a cell names, or None. Searches the whole cell (``c_0 (cb_in)`` and ``cb_in (c_0)``)."""
+    """The CB index a cell names, or None. Searches the whole cell (``c_0 (cb_in)`` and ``cb_in (c_0)``);
+    a fractional id (``c_1.5``) names none."""
     s = cell.replace("`", "").replace("*", "").replace("\\", "")
+    if re.search(r"(?:\bc_(?:in|out|intermed)?|\bCB[_ #]?|::c_)\d+[.,]\d", s, re.I):
+        return None  # "c_1.5" is no CB id at all, not CB 1
     for rx, base in _CB_ID_PATTERNS:
         m = rx.search(s)
         if m:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from wizard.model import Confidence, OpSpec, Severity, Strategy, WorkDistribution
-from wizard.spec.markdown import Document, Heading, plain
+from wizard.spec.markdown import Document, Heading, is_decision, plain
 from wizard.spec.vocab import BATCH_SYMBOLS, SHAPE_SYMBOLS, is_blank, try_expr
 
 EXPLICIT, INFERRED, DEFAULT = Confidence.EXPLICIT, Confidence.INFERRED, Confidence.DEFAULT
@@ -47,19 +47,42 @@ def unit_kind(text: str) -> str:
 _INFERRED_TOTAL = {"tile-row": "NC*Ht", "tile": "NC*Ht*Wt", "stick": "N*C*H"}
 
 
+# Sub-sections that describe the work split wherever they sit (a flattened or reordered spec): their text counts
+# as part of the Work Distribution section.
+_RELATED = re.compile(r"^\W*(?:\d+[.)]?\s*)?(?:work units?\b|parallelization|core (?:distribution|assignment)"
+                      r"|work distribution|work split)", re.I)
+_LATER = re.compile(r"future|extension|adding\b", re.I)
+
+
+def work_scopes(doc: Document) -> list[Heading]:
+    """The Work Distribution section, then every other work-unit / parallelization / core-distribution heading
+    outside it (not a design decision, not a future extension), in document order."""
+    sec = doc.section(r"^\W*(?:\d+[.)]?\s*)?work distribution\W*$", WORK_HEADING)
+    scopes = [sec] if sec is not None else []
+    aside = [h for h in doc.headings if is_decision(h.title) or _LATER.search(h.title)]
+    for h in doc.headings:
+        if not _RELATED.search(h.title) or h in aside or any(a.line < h.line <= a.end_line for a in aside):
+            continue
+        if any(s.line <= h.line <= s.end_line for s in scopes):
+            continue  # already inside a scope
+        scopes.append(h)
+    return scopes
+
+
 def extract_work(doc: Document, spec: OpSpec, warn) -> None:
     w = WorkDistribution()
     spec.work = w
-    sec = doc.section(r"^\W*(?:\d+[.)]?\s*)?work distribution\W*$", WORK_HEADING)
+    scopes = work_scopes(doc)
+    sec = scopes[0] if scopes else None
     if sec is None:
         warn("missing-section", "no 'Work Distribution' section: unit, total and strategy are defaults",
              None, Severity.WARNING)
-    values = _collect(doc, sec) if sec else {}
+    values = _collect(doc, scopes)
 
     # Unit
     unit = values.get("unit")
-    if unit is None and sec is not None:
-        unit = _prose_unit(doc, sec)
+    if unit is None and scopes:
+        unit = _prose_unit(doc, scopes)
     if unit is not None:
         w.unit = unit_kind(unit[0])
         w.mark("unit", unit[1], EXPLICIT if unit[2] else INFERRED)
@@ -78,24 +101,24 @@ def extract_work(doc: Document, spec: OpSpec, warn) -> None:
             setattr(w, attr, plain(values[key][0]))
             w.mark(attr, values[key][1], EXPLICIT)
 
-    _strategy(doc, sec, w, values)
-    _row_wise(doc, sec, w)
+    _strategy(doc, scopes, w, values)
+    _row_wise(doc, scopes, w)
     _total(doc, sec, w, values, warn)
 
 
-def _collect(doc: Document, sec: Heading) -> dict[str, tuple[str, int, bool]]:
-    """First value per key from ``**Key**: value`` lines and ``| Attribute | Value |`` tables in the section.
+def _collect(doc: Document, scopes: list[Heading]) -> dict[str, tuple[str, int, bool]]:
+    """First value per key from ``**Key**: value`` lines and ``| Attribute | Value |`` tables in the sections.
 
     Values under a "future"/"extension" sub-heading are skipped: they describe a later version."""
     out: dict[str, tuple[str, int, bool]] = {}
-    future = [h for h in doc.headings
-              if sec.line < h.line <= sec.end_line and re.search(r"future|extension", h.title, re.I)]
+    future = [h for h in doc.headings if re.search(r"future|extension", h.title, re.I)
+              and any(sec.line < h.line <= sec.end_line for sec in scopes)]
 
     def in_future(line: int) -> bool:
         return any(h.line <= line <= h.end_line for h in future)
 
-    found: list[tuple[str, str, int]] = [(kv.key, kv.value, kv.line) for kv in doc.pairs_in(sec)]
-    for t in doc.tables_in(sec):
+    found: list[tuple[str, str, int]] = [(kv.key, kv.value, kv.line) for sec in scopes for kv in doc.pairs_in(sec)]
+    for t in (t for sec in scopes for t in doc.tables_in(sec)):
         keys = t.keys
         if len(keys) >= 2 and keys[0] in ("attribute", "property", "aspect", "item", "parameter"):
             found += [(" ".join(plain(r.cells[0]).lower().split()), r.cells[1], r.line) for r in t.rows]
@@ -110,17 +133,19 @@ def _collect(doc: Document, sec: Heading) -> dict[str, tuple[str, int, bool]]:
     return out
 
 
-def _prose_unit(doc: Document, sec: Heading) -> tuple[str, int, bool] | None:
+def _prose_unit(doc: Document, scopes: list[Heading]) -> tuple[str, int, bool] | None:
     """"One **work unit** = one tile-row", "One work unit = one output pixel", or the text under
     "Work Unit Definition"."""
-    for b in doc.blocks_in(sec):
+    for b in (b for sec in scopes for b in doc.blocks_in(sec)):
         if b.kind == "code":
             continue
         s = plain(b.text)
         m = re.search(r"(?i)\bone\s+work\s+unit\s*(?:=|is|:)\s*(.+)", s)
         if m:
             return m.group(1), b.line, True
-    sub = doc.first(r"work unit", within=sec)
+    subs = [h for sec in scopes for h in [sec, *doc.find(r"work unit", within=sec)]
+            if re.search(r"work unit", h.title, re.I)]
+    sub = subs[0] if subs else None
     if sub is not None:
         for b in doc.blocks_in(sub):
             if b.kind != "code" and b.text.strip():
@@ -128,7 +153,7 @@ def _prose_unit(doc: Document, sec: Heading) -> tuple[str, int, bool] | None:
     return None
 
 
-def _strategy(doc: Document, sec: Heading | None, w: WorkDistribution, values: dict) -> None:
+def _strategy(doc: Document, scopes: list[Heading], w: WorkDistribution, values: dict) -> None:
     grid = values.get("grid")
     if grid is not None:
         text = re.split(r"(?i)\bfuture\b|\blater\b", plain(grid[0]))[0].lower()
@@ -140,14 +165,14 @@ def _strategy(doc: Document, sec: Heading | None, w: WorkDistribution, values: d
             w.strategy = Strategy.SPLIT_WORK
             w.mark("strategy", grid[1], EXPLICIT)
             return
-    if sec is not None:
+    for sec in scopes:
         for h in doc.find(r"single[- ]core", within=sec):
             if not re.search(r"future|extension", h.title, re.I):
                 w.strategy = Strategy.SINGLE_CORE
                 w.mark("strategy", h.line, EXPLICIT)
                 return
-        body = doc.body(sec)
-        if re.search(r"split_work_to_cores|split_blocks|two core groups|core group", body, re.I):
+    for sec in scopes:
+        if re.search(r"split_work_to_cores|split_blocks|two core groups|core group", doc.body(sec), re.I):
             w.strategy = Strategy.SPLIT_WORK
             w.mark("strategy", sec.line, INFERRED)
             return
@@ -155,17 +180,15 @@ def _strategy(doc: Document, sec: Heading | None, w: WorkDistribution, values: d
     w.mark("strategy", None, DEFAULT)
 
 
-def _row_wise(doc: Document, sec: Heading | None, w: WorkDistribution) -> None:
-    if sec is None:
-        w.mark("row_wise", None, DEFAULT)
-        return
-    m = re.search(r"row_wise\s*[=:]\s*(true|false)|row[- ]major core order", doc.body(sec), re.I)
-    if m:
-        w.row_wise = (m.group(1) or "true").lower() == "true"
-        line = sec.line + 1 + doc.body(sec)[: m.start()].count("\n")
-        w.mark("row_wise", line, EXPLICIT)
-    else:
-        w.mark("row_wise", None, DEFAULT)
+def _row_wise(doc: Document, scopes: list[Heading], w: WorkDistribution) -> None:
+    for sec in scopes:
+        body = "\n".join(doc.lines[sec.line : sec.end_line])  # from the line after the heading: offsets = lines
+        m = re.search(r"row_wise\s*[=:]\s*(true|false)|row[- ]major core order", body, re.I)
+        if m:
+            w.row_wise = (m.group(1) or "true").lower() == "true"
+            w.mark("row_wise", sec.line + 1 + body[: m.start()].count("\n"), EXPLICIT)
+            return
+    w.mark("row_wise", None, DEFAULT)
 
 
 def _total(doc: Document, sec: Heading | None, w: WorkDistribution, values: dict, warn) -> None:
