@@ -151,7 +151,7 @@ def test_stage3_test_expects_the_output_shape() -> None:
 
 def test_stage1_test_needs_no_device() -> None:
     text = plan("tilize_untilize").by_path()["test_dev/test_stage1_api_exists.py"].text
-    assert "device" not in re.sub(r'""".*?"""', "", text, flags=re.S).split("import ttnn")[1]
+    assert "device" not in re.sub(r'""".*?"""', "", text, flags=re.S).split('importorskip("ttnn"')[1]
     assert 'hasattr(ttnn, "tilize_untilize")' in text and "callable(ttnn.tilize_untilize)" in text
 
 

@@ -10,8 +10,11 @@ timeout mark below also stops it when pytest-timeout is installed. Uses the `dev
 """
 
 import pytest
-import torch
-import ttnn
+
+torch = pytest.importorskip("torch", reason="torch is not installed (run stage tests in tt-metal's Python env)")
+ttnn = pytest.importorskip("ttnn", reason="ttnn is not installed (run stage tests in tt-metal's Python env)")
+if getattr(ttnn, "__file__", None) is None:  # only the checkout's ttnn/ source folder (a namespace package)
+    pytest.skip("ttnn is not installed (import found only the ttnn/ source folder)", allow_module_level=True)
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -8,7 +8,11 @@ fails after a clean build, check the registration line in the category's nanobin
 ttnn-nanobind/__init__.cpp) and that layer_norm_w_rm_nanobind.cpp is in ttnn's CMake source list.
 """
 
-import ttnn
+import pytest
+
+ttnn = pytest.importorskip("ttnn", reason="ttnn is not installed (run stage tests in tt-metal's Python env)")
+if getattr(ttnn, "__file__", None) is None:  # only the checkout's ttnn/ source folder (a namespace package)
+    pytest.skip("ttnn is not installed (import found only the ttnn/ source folder)", allow_module_level=True)
 
 
 def test_api_exists():
