@@ -21,7 +21,14 @@ def _load_state(path_text: str):  # -> SessionState
 
     path = Path(path_text).expanduser()
     if path.is_dir():
-        return SessionState.load(path)
+        # DIR is an op directory (DIR/.ttnn-wizard/state.toml) or its .ttnn-wizard folder; without a state file
+        # there are no overrides to apply, which the user did not ask for: say so instead of ignoring --state.
+        op_dir = path.parent if path.name == STATE_DIR and (path / STATE_FILE).is_file() else path
+        looked = op_dir / STATE_DIR / STATE_FILE
+        if not looked.is_file():
+            raise WizardError(f"--state: no session state in this directory (looked for {looked}); give an op "
+                              "directory the wizard has saved state in, or the state file itself", path=str(path))
+        return SessionState.load(op_dir)
     if not path.is_file():
         raise WizardError("no such session state file", path=str(path))
     if path.name == STATE_FILE and path.parent.name == STATE_DIR:
