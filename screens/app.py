@@ -77,6 +77,12 @@ class PickOpScreen(Screen[Any]):
         self.dismiss(self.entries[event.option_index])
 
 
+class _MainScreen(Screen[Any]):
+    """The app's first screen: no auto focus while composing (``WizardApp._initial_focus`` does it after the first frame)."""
+
+    AUTO_FOCUS = ""
+
+
 class WizardApp(App[int]):
     TITLE = "ttnn-wizard"
     CSS_PATH = "app.tcss"
@@ -166,12 +172,23 @@ class WizardApp(App[int]):
         self.set_class(self.size.height >= 40, "-tall")
         if os.environ.get(EXIT_AFTER_PAINT_ENV):
             self.call_after_refresh(self._exit_after_paint)
+        # Focus after the first frame: focusing restyles the screen and redraws the bars (about 20 ms
+        # on a slow box); keys typed meanwhile wait in the queue and reach the stepper all the same.
+        self.call_after_refresh(self._initial_focus)
+        if os.environ.get(EXIT_AFTER_PAINT_ENV):
             return
         if self.spec_path is None and self.op_dir is None:
             self._pick_op()
         else:
             # After the first frame: the loader's imports would otherwise compete for the GIL with it.
             self.call_after_refresh(self.load_session)
+
+    def get_default_screen(self) -> Screen[Any]:
+        return _MainScreen(id="_default")
+
+    def _initial_focus(self) -> None:
+        if self.screen.id == "_default" and self.focused is None:
+            self.query_one(Stepper).focus()
 
     def _exit_after_paint(self) -> None:
         # Benchmark hook: the env value, when not "1", is a file that gets the wall-clock time of first

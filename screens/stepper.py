@@ -2,6 +2,9 @@
 
 Data-driven: the app hands it a list of ``StepInfo`` (Stages 1-3 appear when generation supports
 them) and later a status per step; the stepper only renders and reports the user's choice.
+
+One widget rendering one block of text (two lines per step), not an OptionList: it is on the
+first frame, and an OptionList there cost about as much as the rest of the first frame together.
 """
 
 from __future__ import annotations
@@ -9,12 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
+from textual.widget import Widget
 
 
 # The first frame needs the step titles before the session (and wizard.model) is imported: they live here.
@@ -67,10 +70,31 @@ class StepStatus:
 _ICONS = {"not started": "○", "generated": "●", "RED": "✗", "GREEN": "✓", "edited by hand": "✎", "loading": "…"}
 
 
-class Stepper(OptionList):
-    """Side list of steps. Enter / click selects; the app switches the body."""
+class Stepper(Widget, can_focus=True):
+    """Side list of steps. Arrows move (and open) the step, enter / right / click open it."""
 
-    BINDINGS = [Binding("right", "select", "Open", show=False)]
+    DEFAULT_CSS = """
+    Stepper { height: 1fr; background: $surface; }
+    Stepper > .stepper--cursor {
+        color: $block-cursor-blurred-foreground;
+        background: $block-cursor-blurred-background;
+        text-style: $block-cursor-blurred-text-style;
+    }
+    Stepper:focus > .stepper--cursor {
+        color: $block-cursor-foreground;
+        background: $block-cursor-background;
+        text-style: $block-cursor-text-style;
+    }
+    """
+    COMPONENT_CLASSES = {"stepper--cursor"}
+    BINDINGS = [
+        Binding("up", "move(-1)", "Previous step", show=False),
+        Binding("down", "move(1)", "Next step", show=False),
+        Binding("home", "move(-99)", "First step", show=False),
+        Binding("end", "move(99)", "Last step", show=False),
+        Binding("enter,right", "select", "Open", show=False),
+    ]
+    LINES_PER_STEP = 2
 
     class StepChosen(Message):
         def __init__(self, key: str) -> None:
@@ -78,47 +102,32 @@ class Stepper(OptionList):
             super().__init__()
 
     def __init__(self, steps: list[StepInfo], *, narrow: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id, classes="-narrow" if narrow else "")
         self.steps = list(steps)
         self.statuses: dict[str, StepStatus] = {}
-        self.narrow = narrow  # known at compose: no re-render of every option on the first resize
-        super().__init__(*[self._option(s) for s in self.steps], id=id, classes="-narrow" if narrow else "")
+        self.narrow = narrow  # known at compose: the first frame is drawn once, at the right width
+        self.highlighted: int | None = 0 if self.steps else None
+        self._top = 0  # first step shown when the list is taller than the widget
 
+    # ---- state --------------------------------------------------------------------------------
     def set_narrow(self, narrow: bool) -> None:
         if narrow != self.narrow:
             self.narrow = narrow
             self.set_class(narrow, "-narrow")
-            for i, step in enumerate(self.steps):
-                if i < self.option_count:
-                    self.replace_option_prompt_at_index(i, self._option(step).prompt)
-
-    def _option(self, step: StepInfo) -> Option:
-        status = self.statuses.get(step.key, StepStatus("loading"))
-        text = Text()
-        text.append(f"{status.icon} ", style="bold red" if status.blocked else status.style)
-        text.append(step.short if self.narrow and step.short else step.title, style="bold")
-        text.append("\n  ")
-        text.append(f"blocked: {status.blocked}" if status.blocked else status.label, style="red" if status.blocked else status.style)
-        return Option(text, id=step.key)
+            self.refresh()
 
     def set_steps(self, steps: list[StepInfo]) -> None:
         current = self.current_key
         self.steps = list(steps)
-        self._rebuild(current)
-
-    def set_statuses(self, statuses: dict[str, StepStatus]) -> None:
-        if statuses == self.statuses:
-            return
-        self.statuses = dict(statuses)
-        # In place: rebuilding the options would move the highlight (and so the body) behind our back.
-        for i, step in enumerate(self.steps):
-            if i < self.option_count:
-                self.replace_option_prompt_at_index(i, self._option(step).prompt)
-
-    def _rebuild(self, current: str | None) -> None:
-        self.clear_options()
-        self.add_options([self._option(s) for s in self.steps])
+        self.highlighted = 0 if self.steps else None
         if current is not None:
             self.select_key(current)
+        self.refresh()
+
+    def set_statuses(self, statuses: dict[str, StepStatus]) -> None:
+        if statuses != self.statuses:
+            self.statuses = dict(statuses)
+            self.refresh()
 
     @property
     def current_key(self) -> str | None:
@@ -127,25 +136,69 @@ class Stepper(OptionList):
         return self.steps[self.highlighted].key
 
     def select_key(self, key: str) -> None:
+        """Move the highlight (the app switched the body itself: no message)."""
         for i, s in enumerate(self.steps):
             if s.key == key:
-                self.highlighted = i
+                if self.highlighted != i:
+                    self.highlighted = i
+                    self.refresh()
                 return
+
+    # ---- input --------------------------------------------------------------------------------
+    def action_move(self, delta: int) -> None:
+        if not self.steps:
+            return
+        i = max(0, min(len(self.steps) - 1, (self.highlighted or 0) + delta))
+        if i != self.highlighted:
+            self.highlighted = i
+            self.refresh()
+            self.post_message(self.StepChosen(self.steps[i].key))  # arrow keys alone walk the stages
 
     def action_select(self) -> None:
         if self.current_key:
             self.post_message(self.StepChosen(self.current_key))
 
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id:
-            self.post_message(self.StepChosen(event.option.id))
+    def on_click(self, event: events.Click) -> None:
+        row = event.y - self.styles.gutter.top
+        i = self._top + row // self.LINES_PER_STEP
+        if 0 <= row and 0 <= i < len(self.steps):
+            event.stop()
+            self.highlighted = i
+            self.refresh()
+            self.post_message(self.StepChosen(self.steps[i].key))
 
-    @on(OptionList.OptionHighlighted)
-    def _moved(self, event: OptionList.OptionHighlighted) -> None:
-        # Moving the highlight follows the body, so arrow keys alone walk the stages.
-        event.stop()
-        # Only a highlight that is still current: a rebuild's (or goto's) queued highlight must not win.
-        if event.option.id and self.has_focus and event.option.id == self.current_key:
-            self.post_message(self.StepChosen(event.option.id))
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # ---- rendering ----------------------------------------------------------------------------
+    def _lines(self, step: StepInfo) -> tuple[Text, Text]:
+        status = self.statuses.get(step.key, StepStatus("loading"))
+        title = Text(" ")
+        title.append(f"{status.icon} ", style="bold red" if status.blocked else status.style)
+        title.append(step.short if self.narrow and step.short else step.title, style="bold")
+        detail = Text("   ")
+        detail.append(f"blocked: {status.blocked}" if status.blocked else status.label, style="red" if status.blocked else status.style)
+        return title, detail
+
+    def render(self) -> Text:
+        width, height = self.content_size
+        shown = max(1, height // self.LINES_PER_STEP)
+        cur = self.highlighted or 0
+        if cur < self._top:  # keep the highlighted step in view
+            self._top = cur
+        elif cur >= self._top + shown:
+            self._top = cur - shown + 1
+        self._top = max(0, min(self._top, len(self.steps) - shown))
+        cursor: Style = self.get_component_rich_style("stepper--cursor")
+        lines: list[Text] = []
+        for i, step in enumerate(self.steps[self._top : self._top + shown], start=self._top):
+            for line in self._lines(step):
+                line.truncate(width, overflow="ellipsis")
+                if i == self.highlighted:
+                    line.pad_right(width - line.cell_len)
+                    line.stylize_before(cursor)
+                lines.append(line)
+        return Text("\n", no_wrap=True, end="").join(lines)
