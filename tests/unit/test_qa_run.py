@@ -1,6 +1,6 @@
 """QA (helper J): `ttnn-wizard run` with a broken session state (owner: helper E, wizard/runner + commands/run.py).
 
-Bug (tracked, not fixed here): a corrupt .ttnn-wizard/state.toml is only noticed after the stage tests have run
+Was a bug (fixed by helper M: the state is loaded before the run): a corrupt .ttnn-wizard/state.toml is only noticed after the stage tests have run
 (seconds to minutes on hardware); the run's results are then thrown away and the command exits 2. It should say
 so before building or running anything."""
 
@@ -17,7 +17,6 @@ DEMO = Path(__file__).resolve().parents[1] / "fixtures" / "demo"
 OP_REL = "ttnn/cpp/ttnn/operations/reduction/reduce_avg_w_rm"
 
 
-@pytest.mark.xfail(strict=True, reason="bug (helper E): corrupt state.toml is detected only after the tests ran")
 def test_corrupt_state_is_refused_before_running(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "tt"
     shutil.copytree(DEMO, root)

@@ -132,6 +132,10 @@ class Runner:
             )
         self._stop.clear()
         self._run_state = None
+        if record or build:
+            # A hand-damaged state.toml is a WizardError (file and line) now, before the build and the tests run,
+            # not after them (their results would be lost).
+            self._state_obj()
         started = time.monotonic()
         stamp = time.strftime("%Y%m%d-%H%M%S")
         logs = self.op_dir / ".ttnn-wizard" / "logs"
@@ -303,8 +307,8 @@ class Runner:
             if not result.driver_available and key not in _DRIVER_WARNED:
                 _DRIVER_WARNED.add(key)
                 emit(f"{PREFIX}no Tenstorrent driver{' on ' + self.host if self.host else ''} "
-                     f"({result.driver_reason}): running what can run; device tests will skip and no reset "
-                     "is possible")
+                     f"({result.driver_reason}): running what can run; tests that need a device skip (or fail "
+                     "opening it) and no reset is possible")
         elif ev.name in ("lock_wait", "message"):
             emit(PREFIX + str(d.get("text", "")))
         elif ev.name == "locked":
@@ -370,8 +374,12 @@ class Runner:
             return
         result.status = status_from(result.tests, final.get("test_rc"))
         if result.status == RunStatus.SKIPPED:
-            result.message = "every test was skipped" + (
-                f" (no device: {result.driver_reason})" if result.driver_available is False else "")
+            reasons = list(dict.fromkeys(t.message for t in result.tests if t.message))
+            said = f"; pytest says: {'; '.join(reasons[:2])}" if reasons else ""
+            if result.driver_available is False:
+                result.message = f"skipped: no Tenstorrent device ({result.driver_reason}){said}"
+            else:
+                result.message = f"every test was skipped{said}"
         elif result.status in (RunStatus.ERROR, RunStatus.NO_TESTS) and not result.tests:
             result.message = f"pytest exited {final.get('test_rc')} without test results (see the log)"
 

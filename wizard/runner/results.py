@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from enum import Enum
@@ -150,11 +151,23 @@ def parse_junit(text: str, *, log: str = "") -> list[TestResult]:
             if tag == "skipped":
                 outcome = Outcome.SKIPPED
                 message = child.get("message", "") or (child.text or "")
+                if message == "collection skipped":  # a module-level skip: the reason is in the text
+                    message = _collection_skip_reason(child.text or "") or message
         result = TestResult(name, classname, outcome, duration, message.strip(), body, file, line)
         if outcome in (Outcome.FAILED, Outcome.ERROR):
             result.failure = classify_failure(message, body, log=log)
         out.append(result)
     return out
+
+
+def _collection_skip_reason(text: str) -> str:
+    """pytest writes a module-level skip as ``('path', line, 'Skipped: reason')``: the reason."""
+    try:
+        value = ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        value = None
+    reason = value[-1] if isinstance(value, tuple) and value and isinstance(value[-1], str) else text.strip()
+    return reason.removeprefix("Skipped: ").strip()
 
 
 def read_junit(path: Path, *, log: str = "") -> list[TestResult]:
@@ -204,7 +217,12 @@ def format_table(result: RunResult, *, width: int = 100) -> str:
 
 
 def status_from(tests: list[TestResult], exit_code: int | None) -> RunStatus:
-    """pytest's exit codes: 0 ok, 1 tests failed, 2 interrupted, 3 internal error, 4 usage, 5 no tests."""
+    """pytest's exit codes: 0 ok, 1 tests failed, 2 interrupted, 3 internal error, 4 usage, 5 no tests.
+
+    Every test module skipped at import (``pytest.importorskip``) collects nothing, so pytest exits 5; the junit
+    report still lists each skipped module: that is SKIPPED, not "no tests"."""
+    if tests and exit_code in (0, 5, None) and all(t.outcome == Outcome.SKIPPED for t in tests):
+        return RunStatus.SKIPPED
     if exit_code == 5 or (not tests and exit_code == 0):
         return RunStatus.NO_TESTS
     if any(t.outcome in (Outcome.FAILED, Outcome.ERROR) for t in tests):
