@@ -311,6 +311,7 @@ class CBForm(Vertical):
             # With a bad cell the table is kept as a draft (a dropped connection loses nothing typed);
             # only a valid table replaces the saved one and regenerates.
             if not self.session.set_cb_rows(rows):
+                self._settle_names()
                 self.post_message(self.Changed())
         if messages != self._posted:
             self._posted = list(messages)
@@ -358,7 +359,16 @@ class CBForm(Vertical):
     def _save_structure(self, rows: list[dict[str, str]]) -> None:
         assert self.session is not None
         if not self.session.set_cb_rows(rows):
+            self._settle_names()
             self.post_message(self.Changed())
+
+    def _settle_names(self) -> None:
+        """After a save the session's CBs carry the rows' current names: the next edit must find each CB by
+        that name (a rename typed key by key would otherwise lose the CB's spec fields after the first key)."""
+        for row in self._rows:
+            name = row.cells.get("name")
+            if isinstance(name, Input):
+                row.row["_orig"] = name.value.strip()
 
 
 class _ShapeValidator(Validator):
