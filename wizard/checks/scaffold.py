@@ -4,7 +4,8 @@ Runs only on ops that look scaffolded (a ``device/*_device_operation*`` or a leg
 a bare program-factory tree is not asked for the nine Stage 1-3 files. Checks:
 
 * no legacy ``device/{op}_op.hpp|.cpp`` (the old ``operation::run`` form);
-* the nine scaffold files exist (only on disk: an in-memory plan may be a subset of the stages);
+* the nine scaffold files exist (only on disk: an in-memory plan may be a subset of the stages), when the op is
+  scaffolded (any Stage 1-3-only file present) or sits in a tt-metal checkout; else an INFO says why not;
 * banned idioms: ``ttnn/run_operation.hpp``, ``operation::run``, ``ProgramWithCallbacks``, a non-static
   ``validate...() const``, ``register_operation`` of a ``ttnn::prim`` op, ``DeviceOperation::invoke``,
   ``detail::launch`` / ``launch_on_device`` (renamed ``launch`` by tt-metal PR #35189);
@@ -79,9 +80,7 @@ def check_scaffold(files: Mapping[str, str], op_dir: Path | None = None) -> list
         if legacy in files:
             out.append(Finding(CHECK, legacy, 1, f"legacy file {legacy}: the current form is device/{op}_device_operation.hpp/.cpp"))
     if op_dir is not None:
-        for rel in scaffold_files(op):
-            if rel not in files and not (op_dir / rel).is_file():
-                out.append(Finding(CHECK, rel, None, f"missing scaffold file {rel} (Stages 1-3 create it: ttnn-wizard apply SPEC --stages 1-3)"))
+        out += _missing_files(files, op, op_dir, scaffold_files(op))
     for path, text in sorted(files.items()):
         if not path.endswith((".hpp", ".cpp", ".h")) or "/kernels/" in f"/{path}":
             continue
@@ -94,6 +93,31 @@ def check_scaffold(files: Mapping[str, str], op_dir: Path | None = None) -> list
     out += _required(files, op)
     out += _static_only(files, op)
     return out
+
+
+# Scaffold files that Stages 4-6 write too: a `generate --stages 4-6` tree has them without being scaffolded.
+_LATER_STAGE_FILES = ("device/{op}_device_operation.cpp", "device/{op}_program_factory.hpp",
+                      "device/{op}_program_factory.cpp")
+
+
+def _missing_files(files: Mapping[str, str], op: str, op_dir: Path, required: list[str]) -> list[Finding]:
+    """The nine scaffold files, required only of a scaffolded op: one that has any Stage 1-3-only file (or a
+    legacy ``_op`` file), or that sits in a tt-metal checkout (it must build there). A fresh
+    ``generate --stages 4-6 --out DIR`` tree has none: an INFO says the files were not checked."""
+    from wizard.workspace import find_checkout_root
+
+    def present(rel: str) -> bool:
+        return rel in files or (op_dir / rel).is_file()
+
+    later = {p.format(op=op) for p in _LATER_STAGE_FILES}
+    own = [rel for rel in required if rel not in later]
+    legacy = any(present(f"device/{op}_op.{ext}") for ext in ("hpp", "cpp"))
+    if not any(present(rel) for rel in own) and not legacy and find_checkout_root(op_dir) is None:
+        return [Finding(CHECK, own[0], None, f"scaffold files not checked ({own[0]} and the other Stage 1-3 "
+                        "files): this tree has none of them and is not inside a tt-metal checkout (a generate "
+                        "--stages 4-6 tree); apply Stages 1-3 to scaffold the op", Severity.INFO)]
+    return [Finding(CHECK, rel, None, f"missing scaffold file {rel} (Stages 1-3 create it: ttnn-wizard apply SPEC "
+                    "--stages 1-3)") for rel in required if not present(rel)]
 
 
 _MEMBER_FN = re.compile(r"^[ \t]*(?!static\b|using\b|friend\b|typedef\b|return\b)(?:[\w:<>,*&]+[ \t]+)+[*&]?(\w+)\s*\(", re.M)
