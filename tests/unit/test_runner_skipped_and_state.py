@@ -74,3 +74,17 @@ def test_corrupt_state_refused_before_anything_runs(demo_op: Path, tmp_path: Pat
     assert exc.value.path is not None and exc.value.path.endswith("state.toml") and exc.value.line == 2
     assert (sorted(logs.iterdir()) if logs.is_dir() else []) == before  # no log: nothing was started
     assert state.read_text() == "version = 1\n[overrides\n"  # and the user's file is left alone
+
+
+def test_missing_torch_collection_error_does_not_say_run_the_build() -> None:
+    from wizard.runner.classify import FailureKind, classify_failure
+
+    text = ("ImportError while importing test module 'test_dev/test_stage4_device_op.py'.\n"
+            "test_dev/test_stage4_device_op.py:11: in <module>\n    import torch\n"
+            "E   ModuleNotFoundError: No module named 'torch'\n")
+    f = classify_failure("collection failure", text)
+    assert f.kind is FailureKind.COLLECTION_ERROR and "torch" in f.summary
+    assert "build" not in f.next_step and "Python env" in f.next_step
+    # a missing module of the op's own build still points at the build
+    other = classify_failure("collection failure", text.replace("'torch'", "'ttnn._ttnn'"))
+    assert "build" in other.next_step
