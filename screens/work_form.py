@@ -6,7 +6,7 @@ exact ``split_work_to_cores`` (wizard.split) gives it; it redraws on every chang
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from rich.text import Text
 from textual import on
@@ -26,6 +26,12 @@ G1, G2 = "black on green", "black on dark_cyan"
 
 
 class ExprValidator(Validator):
+    """Parses the expression; ``extra`` adds what evaluating it at the sample shape found (negative, ``/0``)."""
+
+    def __init__(self, extra: Callable[[], str] | None = None) -> None:
+        super().__init__()
+        self.extra = extra
+
     def validate(self, value: str) -> ValidationResult:
         from wizard.expr import ExprError, parse_expr
 
@@ -33,7 +39,8 @@ class ExprValidator(Validator):
             parse_expr(value)
         except ExprError as exc:
             return self.failure(str(exc))
-        return self.success()
+        msg = self.extra() if self.extra else ""
+        return self.failure(msg) if msg else self.success()
 
 
 def _short(n: int) -> str:
@@ -90,6 +97,7 @@ class WorkForm(Vertical):
         self.session: Session | None = None
         self._drawn = False
         self._stale = False
+        self._total_error = ""  # why the total units cannot be split at the sample shape (marks the input)
 
     def on_show(self) -> None:
         if self._stale:
@@ -100,7 +108,8 @@ class WorkForm(Vertical):
             yield Label("unit ", classes="lbl")
             yield Input("", id="work-unit", compact=True)
             yield Label(" total units ", classes="lbl")
-            yield Input("", id="work-total", compact=True, validators=[ExprValidator()], validate_on=["changed", "blur"])
+            yield Input("", id="work-total", compact=True, validators=[ExprValidator(lambda: self._total_error)],
+                        validate_on=["changed", "blur"])
         with Horizontal(classes="form-row"):
             yield Label("strategy ", classes="lbl")
             yield Select([(s.value, s.value) for s in Strategy], id="work-strategy", allow_blank=False, compact=True)
@@ -134,6 +143,9 @@ class WorkForm(Vertical):
         self._drawn, self._stale = True, False
         s = self.session
         units, split, error = s.work_split()
+        self._total_error = error if error.startswith("total units") else ""
+        total = self.query_one("#work-total", Input)
+        total.validate(total.value)  # re-marks the input with what the split found
         grid = (s.profile.grid_x, s.profile.grid_y)
         self.query_one("#core-grid", Static).update(grid_text(split, grid, units, error))
         shape = "×".join(str(d) for d in s.sample_shape)
@@ -160,8 +172,14 @@ class WorkForm(Vertical):
 
     @on(Input.Changed, "#work-total")
     def _total(self, event: Input.Changed) -> None:
-        if event.validation_result is not None and not event.validation_result.is_valid:
+        from wizard.expr import ExprError, parse_expr
+
+        try:
+            parse_expr(event.value)
+        except ExprError:
             return  # marked -invalid in place; the last valid value stays in force
+        # One that parses is saved even if it cannot be split (-3, Ht/0): redraw marks it with the reason
+        # (the validation result here still holds the previous value's split error).
         self._override("work.total_units", event.value.strip())
 
     @on(Select.Changed, "#work-strategy")
