@@ -109,7 +109,10 @@ class ReviewScreen(Screen[set[str] | None]):
 
     def _show(self, i: int) -> None:
         c = self.changes[i]
-        head = Text.assemble((c.path, "bold"), "  ", (c.action, ACTION_STYLE.get(c.action, "")), "  ", (ACTION_HELP.get(c.action, ""), "dim"), "\n")
+        # The core's note is the precise story (a build-integration edit only adds the diff's lines, with a backup);
+        # the generic action help is for changes without one.
+        about = getattr(c, "note", "") or ACTION_HELP.get(c.action, "")
+        head = Text.assemble((c.path, "bold"), "  ", (c.action, ACTION_STYLE.get(c.action, "")), "  ", (about, "dim"), "\n")
         conflicts = getattr(c, "conflicts", None)
         if conflicts:
             head.append(f"conflicts at lines {', '.join(map(str, conflicts))}\n", style="bold red")
