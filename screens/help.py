@@ -13,11 +13,14 @@ from textual.widgets import Static
 GUIDE = """\
 ttnn-wizard walks you from a planner spec to a Stage 6 TTNN operation, test-first.
 
-  Spec      what was read from the spec and from which line; press enter on a field to override it
-  Stage 4   the device operation (validations from the spec's requirement tables)
-  Stage 5   circular buffers (editable, with the L1 budget per core) and the work split across cores
-  Stage 6   reader / writer / compute stub kernels and kernel creation
-  Tests     build and run each stage's tests (RED before, GREEN after), locally or on a remote box
+  Spec       what was read from the spec and from which line; press enter on a field to override it
+  Stage 1-3  scaffold a new op from the spec alone: the public API, validation, registration, and the
+             build integration (CMake lists, nanobind module: only the lines the diff adds)
+  Stage 4    the device operation (validations from the spec's requirement tables)
+  Stage 5    circular buffers (editable, with the L1 budget per core) and the work split across cores
+  Stage 6    reader / writer / compute stub kernels and kernel creation
+  Tests      the offline compile check (c), then a stage's tests (r; ctrl+x stops them), RED before and
+             GREEN after, locally or on a remote box; without a Tenstorrent card it says so and runs what can run
 
 Every change is saved at once in the op's .ttnn-wizard/state.toml: quit at any time and come back.
 Nothing is written into the op until you approve it file by file in the review screen (F5)."""
