@@ -73,7 +73,13 @@ def op_dir_for_spec(spec_path: str | Path, name: str, category: str, root: str |
     3. Outside any checkout: ``{spec's dir}/{name}`` so generated files never mix with unrelated files.
     """
     spec = Path(spec_path).resolve()
-    if not name or not _NAME_RE.match(name):
+    if not (name or "").strip():
+        raise WizardError(
+            "no operation name found: is this a planner spec? (expected '- **Operation Name**: my_op' "
+            "in its Overview, or a '# my_op Functional Specification' title)",
+            path=str(spec),
+        )
+    if not _NAME_RE.match(name):
         raise WizardError(f"the spec's operation name {name!r} cannot be used as a directory name", path=str(spec))
     if spec.parent.name == name:
         return spec.parent
