@@ -130,6 +130,13 @@ class Runner:
                 f"no tests for stage {stage}: expected {self.op_dir / 'test_dev'}/test_stage{stage}_*.py "
                 "(generate and apply the stage first)"
             )
+        if self.lock_dir and not self.host and not Path(self.lock_dir).is_dir():
+            # The lock and dirty flag are shared by everyone on the box: we do not create their folder for them.
+            raise WizardError(
+                "device lock directory does not exist (set TTNN_WIZARD_LOCK_DIR to an existing shared folder, "
+                "or unset it for /tmp)",
+                path=self.lock_dir,
+            )
         self._stop.clear()
         self._run_state = None
         if record or build:
