@@ -16,7 +16,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, OptionList, Static
 from textual.widgets.option_list import Option
@@ -81,6 +80,11 @@ class _MainScreen(Screen[Any]):
     """The app's first screen: no auto focus while composing (``WizardApp._initial_focus`` does it after the first frame)."""
 
     AUTO_FOCUS = ""
+    DEFAULT_CSS = """
+    _MainScreen { layout: horizontal; }
+    _MainScreen > TitleBar { dock: top; }
+    _MainScreen > KeyBar { dock: bottom; }
+    """
 
 
 class WizardApp(App[int]):
@@ -137,12 +141,12 @@ class WizardApp(App[int]):
     def compose(self) -> ComposeResult:
         # Only light widgets before first paint (one widget per bar: Textual's Footer and Header mount
         # a widget per key / part); the panes and their CSS come once the spec is loaded.
+        # The screen lays the stepper and the body side by side; the bars dock (no container to mount).
         yield TitleBar()
-        with Horizontal(id="main"):
-            yield Stepper(self.steps, narrow=self.size.width < NARROW_BELOW, id="stepper")
-            with ContentSwitcher(initial="loading", id="body"):
-                yield Static(Text("Loading the spec…", style="dim"), id="loading")
         yield KeyBar(low_priority=KEY_TEXT_DROP_ORDER, id="keys")
+        yield Stepper(self.steps, narrow=self.size.width < NARROW_BELOW, id="stepper")
+        with ContentSwitcher(initial="loading", id="body"):
+            yield Static(Text("Loading the spec…", style="dim"), id="loading")
 
     def load_full_css(self) -> None:
         """The rules of the step panes and the other screens (not needed for the first frame)."""
@@ -511,7 +515,13 @@ class WizardApp(App[int]):
             if self._preview_timer is not None:
                 self._preview_timer.stop()
             stage = int(self.current_step[5:])
-            self._preview_timer = self.set_timer(PREVIEW_DEBOUNCE, lambda: self.refresh_preview(stage))
+            self._preview_timer = self.set_timer(PREVIEW_DEBOUNCE, lambda: self._debounced_preview(stage))
+
+    def _debounced_preview(self, stage: int) -> None:
+        # The timer can fire while the app shuts down (the panes already removed): then there is nothing to show.
+        pane = self.stage_panes.get(stage)
+        if self.is_running and pane is not None and pane.is_attached and not self._exit:
+            self.refresh_preview(stage)
 
     # ---- actions ------------------------------------------------------------------------------
     def action_help(self) -> None:
