@@ -54,6 +54,14 @@ class StagePane(Vertical):
         banner = self._banner
         if banner is None:
             return
+        if self.stage == 5:
+            # The CB form lists its own problems right under the table: one summary line here, not the list again.
+            listed = set(self.query_one(CBForm).errors)
+            rest = [r for r in reasons if r not in listed]
+            n = len(reasons) - len(rest)
+            if n:
+                rest.append(f"the CB table has {n} problem{'s' if n > 1 else ''}: listed under it (Circular buffers tab)")
+            reasons = rest
         banner.display = bool(reasons)
         if reasons:
             shown = reasons[:6] + ([f"… and {len(reasons) - 6} more"] if len(reasons) > 6 else [])

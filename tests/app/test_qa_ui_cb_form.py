@@ -135,3 +135,23 @@ async def test_renaming_a_cb_key_by_key_keeps_its_spec_fields(ws: DemoWorkspace)
         manual = {k for k, p in cb.prov.items() if p.confidence is Confidence.MANUAL}
         assert manual == {"name"}, manual
         await settle(pilot)
+
+
+async def test_stage5_banner_does_not_repeat_the_cb_forms_list(ws: DemoWorkspace) -> None:
+    """At 80x24 every line counts: the CB problems are listed under the table once; the banner above summarises."""
+    from textual.widgets import Static
+
+    app = make_app(ws)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(app, pilot)
+        app.goto("stage5")
+        await pilot.pause()
+        cell(app, 0, "pages").value = "lots"
+        await pilot.pause()
+        await pilot.pause()
+        banner = str(app.stage_panes[5].query_one(".banner", Static).render())
+        listed = str(app.query_one("#cb-errors", Static).render())
+        assert "lots" in listed
+        assert "lots" not in banner, banner
+        assert "CB table" in banner and "1 problem" in banner, banner
+        await settle(pilot)
