@@ -287,6 +287,9 @@ class CBForm(Vertical):
             name = "pages" if "pages '" in b.error else "data_format"
             sizing.setdefault(i, {})[name] = b.error
             bad.setdefault(i, set()).add(name)
+        for e in errors:  # the form already says "index N is already used by row M"
+            if e.field == "index":
+                repeated.add(f"CB index c_{rows[e.row].get('index', '').strip()} is used by both ")
         for i, widget in enumerate(self._row_widgets()):
             widget.sizing_errors = sizing.get(i, {})
             widget.mark(bad.get(i, set()))
@@ -299,7 +302,8 @@ class CBForm(Vertical):
             b = by_index.get(int(idx)) if idx.isdigit() else None
             widget.set_bytes(human_bytes(b.total) if b is not None and b.total is not None else ("?" if b is None else "error"))
         messages = [f"row {e.row + 1} {HEADERS.get(e.field, e.field)}: {e.message}" for e in errors]
-        messages += [m for m in budget.errors if m not in messages and m not in repeated]
+        messages += [m for m in budget.errors if m not in messages and m not in repeated
+                     and not any(m.startswith(r) for r in repeated if r.endswith("both "))]
         if messages != self.errors:  # its height changes with the count: relayout only then
             err = self._errors_view
             if messages:

@@ -155,3 +155,19 @@ async def test_stage5_banner_does_not_repeat_the_cb_forms_list(ws: DemoWorkspace
         assert "lots" not in banner, banner
         assert "CB table" in banner and "1 problem" in banner, banner
         await settle(pilot)
+
+
+async def test_a_duplicate_index_is_reported_once_and_marked(ws: DemoWorkspace) -> None:
+    app = make_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        app.goto("stage5")
+        await pilot.pause()
+        idx = cell(app, 1, "index")
+        idx.value = "0"
+        await pilot.pause()
+        await pilot.pause()
+        errors = app.query_one(CBForm).errors
+        assert len(errors) == 1 and "already used by row 1" in errors[0], errors
+        assert idx.has_class("-invalid")
+        await settle(pilot)
