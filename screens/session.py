@@ -297,11 +297,29 @@ class Session:
         if key not in self._plan_cache:
             version = self.version
             plan = self._make_plan(stages, formatted)
+            self._keep_later_stages(plan, stages, formatted)
             self._integrate(plan, stages)
             if version == self.version:  # a worker must not cache a plan of an older table
                 self._plan_cache[key] = plan
             return plan
         return self._plan_cache[key]
+
+    def applied_top(self) -> int:
+        """The highest stage whose files were written (any status but not started: a run needs its files too)."""
+        from wizard.state import StageStatus
+
+        return max((n for n in range(1, 7) if self.state.stage_status(n) is not StageStatus.NOT_STARTED), default=0)
+
+    def _keep_later_stages(self, plan: Plan, stages: tuple[int, int], formatted: bool) -> None:
+        """Revisiting Stage 5 after Stage 6 was applied: a file both stages write (the program factory) is
+        proposed in its Stage 6 form, or the review would regress it to Stage 5's kernel TT_THROW."""
+        top = self.applied_top()
+        if stages[1] >= top:
+            return
+        later = {f.path: f.text for f in self._make_plan((stages[0], top), formatted).files}
+        for f in plan.files:
+            if f.path in later:
+                f.text = later[f.path]
 
     def _make_plan(self, stages: tuple[int, int], formatted: bool) -> Plan:
         if formatted:
