@@ -10,7 +10,9 @@ static CB region can be a little larger than the plain sum.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import dataclasses
+
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from wizard.errors import WizardError
@@ -147,13 +149,29 @@ def _size_cb(cb: CircularBuffer, env: dict[str, int], profile: HardwareProfile, 
 
 
 def l1_budget(
-    cbs: Sequence[CircularBuffer], profile: HardwareProfile, shape: Sequence[int], dtype: str = "bfloat16"
+    cbs: Sequence[CircularBuffer],
+    profile: HardwareProfile,
+    shape: Sequence[int],
+    dtype: str = "bfloat16",
+    *,
+    symbols: Mapping[str, str] | None = None,
 ) -> L1Budget:
-    """Bytes per CB and the static CB region per core for a sample ``shape``/``dtype`` against the profile."""
+    """Bytes per CB and the static CB region per core for a sample ``shape``/``dtype`` against the profile.
+
+    ``symbols`` are definitions the spec makes itself (``OpSpec.symbols``, e.g. image_rotate's
+    ``out_ntiles_c``): page expressions that use them are expanded first so they can be sized.
+    """
     try:
         env = cb_env(profile, shape, dtype)
     except ExprError as e:
         raise WizardError(f"sample shape/dtype: {e}") from None
+    if symbols:
+        from wizard.spec.symbols import expand_symbols  # lazy: pulls in the parser package
+
+        cbs = [
+            dataclasses.replace(cb, pages=expanded) if (expanded := expand_symbols(cb.pages, symbols)) != cb.pages else cb
+            for cb in cbs
+        ]
     rows = [_size_cb(cb, env, profile, dtype) for cb in cbs]
     addr = raw = 0
     for r in rows:  # creation order, each CB start aligned like tt-metal's CB allocator

@@ -83,7 +83,7 @@ def hardware_summary(spec: OpSpec, profile_name: str | None, shape: tuple[int, .
     budget: dict[str, Any]
     if spec.cbs:
         try:
-            b = l1_budget(_with_spec_symbols(spec), profile, shape, dtype)
+            b = l1_budget(spec.cbs, profile, shape, dtype, symbols=spec.symbols)
             budget = {
                 "rows": [{"index": r.index, "name": r.name, "page_kind": r.page_kind.value,
                           "data_format": r.data_format, "page_size": r.page_size, "num_pages": r.num_pages,
@@ -97,17 +97,6 @@ def hardware_summary(spec: OpSpec, profile_name: str | None, shape: tuple[int, .
     result["l1"] = budget
     return result
 
-
-def _with_spec_symbols(spec: OpSpec) -> list:
-    """The CBs with symbols the spec defines itself expanded (image_rotate's ``out_ntiles_c``), so the budget can
-    size them; the spec's own CB objects are left as extracted."""
-    from wizard.spec.symbols import expand_symbols
-
-    out = []
-    for cb in spec.cbs:
-        pages = expand_symbols(cb.pages, spec.symbols) if spec.symbols else cb.pages
-        out.append(dataclasses.replace(cb, pages=pages) if pages != cb.pages else cb)
-    return out
 
 
 # ---------------------------------------------------------------------------------------------------------

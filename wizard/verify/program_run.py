@@ -83,7 +83,7 @@ def run_program_check(
     design = build_design(spec, profile)
     shape = tuple(shape or state.sample_shape)
     dtype = state.sample_dtype or "bfloat16"
-    budget = l1_budget(spec.cbs, profile, shape, dtype)
+    budget = l1_budget(spec.cbs, profile, shape, dtype, symbols=spec.symbols)
     bad = [r for r in budget.rows if r.total is None or r.page_size is None]
     findings: list[Finding] = []
     factory = next(iter(sorted((op_dir / "device").glob("*program_factory.cpp"))), None)
