@@ -283,6 +283,7 @@ class WizardApp(App[int]):
             self.call_after_refresh(self._flush_save)
 
     def on_unmount(self) -> None:
+        self._stop_preview_timer()  # shutting down: nothing left to preview into
         if self._save_pending:
             self._flush_save()
 
@@ -512,16 +513,27 @@ class WizardApp(App[int]):
         self.refresh_status()
         if self.current_step.startswith("stage"):
             # Debounced: typing "4*Wt" regenerates once, after the keys stop (the gauge above is immediate).
-            if self._preview_timer is not None:
-                self._preview_timer.stop()
+            self._stop_preview_timer()
             stage = int(self.current_step[5:])
             self._preview_timer = self.set_timer(PREVIEW_DEBOUNCE, lambda: self._debounced_preview(stage))
 
+    def _stop_preview_timer(self) -> None:
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+            self._preview_timer = None
+
     def _debounced_preview(self, stage: int) -> None:
         # The timer can fire while the app shuts down (the panes already removed): then there is nothing to show.
+        from textual.css.query import NoMatches
+
+        self._preview_timer = None
         pane = self.stage_panes.get(stage)
-        if self.is_running and pane is not None and pane.is_attached and not self._exit:
+        if not (self.is_running and pane is not None and pane.is_attached and not self._exit):
+            return
+        try:
             self.refresh_preview(stage)
+        except NoMatches:  # a pane removed between the check above and the query (shutdown)
+            pass
 
     # ---- actions ------------------------------------------------------------------------------
     def action_help(self) -> None:
