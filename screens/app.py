@@ -29,6 +29,8 @@ PREVIEW_DEBOUNCE = 0.12  # seconds of quiet typing before the preview regenerate
 LINE_ARG_EDITORS = {"vi", "vim", "nvim", "view", "nano", "emacs", "emacsclient", "micro", "kak", "joe", "mg"}
 EXIT_AFTER_PAINT_ENV = "TTNN_WIZARD_EXIT_AFTER_PAINT"  # benchmarks: exit as soon as the first screen painted
 PANES_CSS = Path(__file__).with_name("panes.tcss")  # the step panes' and later screens' rules, read when first needed
+STAGE_ACTIONS = {"step", "edit_file", "review", "toggle_diff", "goto", "delegate"}  # mean nothing without an op
+TESTS_ACTIONS = {"tests_run", "tests_compile"}  # only on the Tests step
 NARROW_BELOW = 110  # columns: below this the stepper gets short titles and a narrow column
 # Key-bar compaction: whose description goes first when the line is short (the key itself always stays).
 KEY_TEXT_DROP_ORDER = {"screenshot": 6, "theme": 5, "prev-step": 4, "next-step": 3, "diff": 2, "edit-file": 1}
@@ -105,6 +107,9 @@ class WizardApp(App[int]):
         Binding("f9", "delegate", "Claude", id="delegate", tooltip="delegate this step to Claude"),
         Binding("ctrl+t", "toggle_theme", "Theme", id="theme"),
         Binding("ctrl+s", "save", "Save", show=False, id="save"),
+        # The Tests step's keys, from anywhere in the step (the stepper keeps focus after F7 / arrows).
+        Binding("r", "tests_run", "Run tests", id="tests-run"),
+        Binding("c", "tests_compile", "Compile check", id="tests-compile"),
     ]
 
     def __init__(
@@ -340,9 +345,37 @@ class WizardApp(App[int]):
         focused = self.focused
         if focused is not None and focused is not stepper and not focused.is_on_screen:
             stepper.focus()  # the old pane's field is hidden now: keep keys and footer meaningful
+        self.refresh_bindings()  # the key bar: the Tests keys come and go with the step
         if self.session is not None:
             self.session.remember(step=key)
             self.refresh_step(key)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Hide what cannot work here: stage keys on the op picker, the Tests keys off the Tests step."""
+        if action not in STAGE_ACTIONS and action not in TESTS_ACTIONS:
+            return True
+        try:
+            screen = self.screen
+        except Exception:  # no screen yet (starting up)
+            return False
+        if isinstance(screen, PickOpScreen):
+            return False
+        if action in TESTS_ACTIONS:
+            return screen.id == "_default" and self.session is not None and self.current_step == "tests"
+        return True
+
+    def _tests_pane(self) -> Any:
+        from screens.stage_pane import TestsPane
+
+        return self.query_one("#tests", TestsPane)
+
+    def action_tests_run(self) -> None:
+        if self.current_step == "tests":
+            self._tests_pane().action_run()
+
+    def action_tests_compile(self) -> None:
+        if self.current_step == "tests":
+            self._tests_pane().action_compile()
 
     def action_goto(self, key: str) -> None:
         self.goto(key)

@@ -52,3 +52,62 @@ async def test_quit_right_after_a_cb_edit_does_not_crash(ws: DemoWorkspace, atte
     # run_test re-raises anything that went wrong during shutdown; a timer that still fires does nothing
     assert app._preview_timer is None, "the pending preview timer must be stopped on unmount"
     app._debounced_preview(5)
+
+
+# ---- 2. r / c on the Tests step, wherever the focus is ------------------------------------------------
+def key_bar_text(app: WizardApp) -> str:
+    from screens.bars import KeyBar
+
+    return " | ".join(f"{h.display} {h.description}" for h in app.screen.query_one(KeyBar).hints())
+
+
+async def test_run_and_compile_keys_work_right_after_f7(ws: DemoWorkspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    from screens.stage_pane import TestsPane
+
+    calls: list[str] = []
+    monkeypatch.setattr(TestsPane, "action_run", lambda self: calls.append("run"))
+    monkeypatch.setattr(TestsPane, "action_compile", lambda self: calls.append("compile"))
+    app = make_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        assert "Run tests" not in key_bar_text(app), "r means nothing on the Spec step"
+        await pilot.press("r", "c")
+        assert calls == []
+        await pilot.press("f7")
+        await pilot.pause()
+        assert app.current_step == "tests"
+        assert type(app.focused).__name__ == "Stepper"  # F7 leaves the focus in the stepper ...
+        await pilot.press("c", "r")  # ... and the keys the buttons advertise still work
+        await pilot.pause()
+        assert calls == ["compile", "run"]
+        bar = key_bar_text(app)
+        assert "r Run tests" in bar and "c Compile check" in bar, bar
+        # arrowing away in the stepper takes the keys (and their hints) away again
+        await pilot.press("up")
+        await pilot.pause()
+        assert app.current_step != "tests"
+        await pilot.press("r")
+        await pilot.pause()
+        assert calls == ["compile", "run"]
+        assert "Run tests" not in key_bar_text(app)
+
+
+# ---- 8. the op picker does not offer stage keys ----------------------------------------------------------
+async def test_pick_op_screen_hides_stage_keys(ws: DemoWorkspace) -> None:
+    from screens.app import PickOpScreen
+
+    app = WizardApp(root=ws.root, cwd=ws.root)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, PickOpScreen):
+                break
+        assert isinstance(app.screen, PickOpScreen), app.load_error
+        await pilot.pause()
+        bar = key_bar_text(app)
+        for word in ("Apply", "Diff", "Edit", "Prev", "Next", "Tests", "Claude", "Run tests"):
+            assert word not in bar.split(" | ")[0:] and f" {word}" not in bar, (word, bar)
+        assert "Help" in bar and "Quit" in bar
+        await pilot.press("f5", "f3")  # and pressing them does nothing (no crash, still picking)
+        await pilot.pause()
+        assert isinstance(app.screen, PickOpScreen)
