@@ -43,6 +43,11 @@ STATUS_LABEL = {
 }
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 warning``, ``2 warnings``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def build_steps(stages: tuple[int, ...]) -> list[StepInfo]:
     return [
         StepInfo("spec", "Spec", short="Spec"),
@@ -445,7 +450,7 @@ class WizardApp(App[int]):
         statuses: dict[str, StepStatus] = {}
         n_err, n_warn = len(s.spec.errors), len(s.spec.warnings) - len(s.spec.errors)
         manual = len(s.state.overrides) + (1 if s.state.cbs else 0)
-        label = f"{n_err} errors, {n_warn} warnings" if n_err else f"{n_warn} warnings" if n_warn else "ok"
+        label = ", ".join(counted(n, word) for n, word in ((n_err, "error"), (n_warn, "warning")) if n) or "ok"
         if manual:
             label += f", {manual} manual"
         statuses["spec"] = StepStatus(label, "red" if n_err else ("yellow" if n_warn else "green"))

@@ -111,3 +111,22 @@ async def test_pick_op_screen_hides_stage_keys(ws: DemoWorkspace) -> None:
         await pilot.press("f5", "f3")  # and pressing them does nothing (no crash, still picking)
         await pilot.pause()
         assert isinstance(app.screen, PickOpScreen)
+
+
+# ---- 4. plurals in the stepper ---------------------------------------------------------------------------
+@pytest.mark.parametrize(("n_err", "n_warn", "label"), [(0, 1, "1 warning"), (0, 2, "2 warnings"), (1, 0, "1 error"),
+                                                        (1, 1, "1 error, 1 warning"), (2, 3, "2 errors, 3 warnings"), (0, 0, "ok")])
+async def test_spec_step_counts_are_pluralised(ws: DemoWorkspace, n_err: int, n_warn: int, label: str) -> None:
+    from wizard.model import Severity, SpecWarning
+
+    app = make_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        spec = app.session.spec
+        errs = [SpecWarning(f"e{i}", "bad", severity=Severity.ERROR) for i in range(n_err)]
+        warns = [SpecWarning(f"w{i}", "odd") for i in range(n_warn)]
+        spec.warnings = errs + warns
+        app.session.state.overrides.clear()
+        app.session.state.cbs = None
+        app.refresh_status()
+        assert app.query_one("#stepper").statuses["spec"].label == label
