@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from screens.messages import CBChanged, CBStatus
+from screens.ordered_input import OrderedInput
 from screens.session import CB_FIELDS, validate_cb_rows, validate_cell
 from wizard.model import Lifetime, PageKind
 
@@ -100,7 +101,7 @@ class CBRow(Horizontal):
                 options = SELECTS[name] if value in SELECTS[name] else [*SELECTS[name], value]
                 yield Select([(o, o) for o in options], value=value, allow_blank=False, compact=True, classes=f"cell c-{name}", name=name)
             else:
-                yield Input(
+                yield OrderedInput(
                     value,
                     compact=True,
                     classes=f"cell c-{name}",
@@ -167,7 +168,7 @@ class CBForm(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(id="cb-top"):
             yield Label("Sample shape ", classes="lbl")
-            yield Input("1,1,32,64", id="sample-shape", compact=True, validators=[_ShapeValidator()], validate_on=["changed"])
+            yield OrderedInput("1,1,32,64", id="sample-shape", compact=True, validators=[_ShapeValidator()], validate_on=["changed"])
             yield Label(" dtype ", classes="lbl")
             yield Select([("bfloat16", "bfloat16")], value="bfloat16", allow_blank=False, compact=True, id="sample-dtype")
         yield Static("", id="cb-gauge")

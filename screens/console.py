@@ -42,6 +42,8 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, Log, Static
 
+from screens.ordered_input import OrderedInput
+
 FLUSH_SECONDS = 0.05
 FLUSH_MAX_LINES = 4000  # per tick: ~5 ms of Log work here; 80k lines/s of display throughput
 DEFAULT_MAX_LINES = 20_000
@@ -139,7 +141,7 @@ class ConsolePane(Widget):
     def compose(self) -> ComposeResult:
         with Horizontal():
             with Vertical(id="console-left"):
-                yield Input(placeholder="search the output (Enter: next match, n / N)", id="console-search")
+                yield OrderedInput(placeholder="search the output (Enter: next match, n / N)", id="console-search")
                 yield Static("", id="console-status")
                 log = ConsoleLog(id="console-log", highlight=True, max_lines=self.max_lines)
                 log.highlighter = ConsoleHighlighter()

@@ -21,6 +21,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Static
 
 from screens.messages import SpecChanged
+from screens.ordered_input import OrderedInput
 
 TITLES = {
     1: "Parameters → the public signature and binding (C++ and Python defaults kept apart)",
@@ -42,7 +43,7 @@ class FieldRow(Horizontal):
     def compose(self) -> ComposeResult:
         text = Text(self.label, style="bold magenta" if self.manual else "")
         yield Label(text, classes="sf-label")
-        yield Input(self.value, name=self.key, classes="sf-input", compact=True)
+        yield OrderedInput(self.value, name=self.key, classes="sf-input", compact=True)
 
 
 class ScaffoldForm(VerticalScroll):

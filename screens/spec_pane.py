@@ -20,6 +20,7 @@ from textual.widgets.text_area import Selection
 from textual.widgets.tree import TreeNode
 
 from screens.messages import SpecChanged
+from screens.ordered_input import OrderedInput
 from wizard.model import Confidence, Severity
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ class EditValueScreen(ModalScreen[str | None]):
         with Vertical():
             yield Label(Text.assemble(("Override ", "bold"), (self.ref.key or self.ref.label, "bold cyan")))
             yield Label(Text(f"from the spec: {self.spec_value or '(empty)'}", style="dim"))
-            yield Input(self.ref.value, id="value")
+            yield OrderedInput(self.ref.value, id="value")
             yield Label(Text("enter saves (marked manual) · esc cancels", style="dim"))
 
     def on_mount(self) -> None:

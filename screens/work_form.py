@@ -16,6 +16,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Select, Static, Switch
 
 from screens.messages import WorkChanged
+from screens.ordered_input import OrderedInput
 from wizard.model import Strategy
 
 if TYPE_CHECKING:
@@ -106,9 +107,9 @@ class WorkForm(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="form-row"):
             yield Label("unit ", classes="lbl")
-            yield Input("", id="work-unit", compact=True)
+            yield OrderedInput("", id="work-unit", compact=True)
             yield Label(" total units ", classes="lbl")
-            yield Input("", id="work-total", compact=True, validators=[ExprValidator(lambda: self._total_error)],
+            yield OrderedInput("", id="work-total", compact=True, validators=[ExprValidator(lambda: self._total_error)],
                         validate_on=["changed", "blur"])
         with Horizontal(classes="form-row"):
             yield Label("strategy ", classes="lbl")

@@ -130,3 +130,45 @@ async def test_spec_step_counts_are_pluralised(ws: DemoWorkspace, n_err: int, n_
         app.session.state.cbs = None
         app.refresh_status()
         assert app.query_one("#stepper").statuses["spec"].label == label
+
+
+# ---- 3. keys that arrive together stay in order ----------------------------------------------------------
+def _burst(app: WizardApp, keys: list[str]) -> None:
+    """Queue keys the way a terminal driver does when they arrive in one read: no waiting between them."""
+    from textual import events
+
+    for k in keys:
+        char = k if len(k) == 1 else None
+        app.post_message(events.Key(k, char))
+
+
+@pytest.mark.parametrize("input_id", ["sample-shape", "cb-name"])
+async def test_backspaces_and_characters_arriving_together_stay_in_order(
+    ws: DemoWorkspace, monkeypatch: pytest.MonkeyPatch, input_id: str
+) -> None:
+    import time
+
+    app = make_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        app.goto("stage5")
+        await pilot.pause()
+        form = app.query_one(CBForm)
+        real = form.update_live
+
+        def slow_update(*, save: bool) -> None:  # a slow box: the form busy after every key
+            time.sleep(0.03)
+            real(save=save)
+
+        monkeypatch.setattr(form, "update_live", slow_update)
+        target = app.query_one("#sample-shape", Input) if input_id == "sample-shape" else cell(app, 0, "name")
+        target.focus()
+        await pilot.pause()
+        target.cursor_position = len(target.value)
+        _burst(app, ["backspace"] * 14 + list("1,1,64,4096"))
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if target.value == "1,1,64,4096":
+                break
+        assert target.value == "1,1,64,4096"
+        await pilot.pause(0.3)
