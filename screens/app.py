@@ -270,6 +270,10 @@ class WizardApp(App[int]):
     def _show_load_error(self, message: str) -> None:
         self.load_error = message
         self.query_one("#loading", Static).update(Text(message, style="bold red"))
+        # Not "loading" forever: every step says why there is nothing to show (the reason is in the body).
+        self.query_one(Stepper).set_statuses(
+            {s.key: StepStatus("spec error" if s.key == "spec" else "not loaded", "red") for s in self.steps}
+        )
         self.notify(message, severity="error", timeout=10)
 
     async def _mount_panes(self, stages: tuple[int, ...]) -> None:

@@ -67,7 +67,7 @@ class StepStatus:
         return _ICONS.get(self.label, "•")
 
 
-_ICONS = {"not started": "○", "generated": "●", "RED": "✗", "GREEN": "✓", "edited by hand": "✎", "loading": "…"}
+_ICONS = {"not started": "○", "generated": "●", "RED": "✗", "GREEN": "✓", "edited by hand": "✎", "loading": "…", "spec error": "✗", "not loaded": "✗"}
 
 
 class Stepper(Widget, can_focus=True):

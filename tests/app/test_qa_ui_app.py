@@ -172,3 +172,26 @@ async def test_backspaces_and_characters_arriving_together_stay_in_order(
                 break
         assert target.value == "1,1,64,4096"
         await pilot.pause(0.3)
+
+
+# ---- 7. a spec that fails to load is an error state, not "loading" forever --------------------------------
+async def test_failed_load_shows_the_error_in_the_stepper(ws: DemoWorkspace) -> None:
+    from textual.widgets import Static
+
+    from screens.stepper import Stepper
+
+    app = WizardApp(spec_path=ws.root / "missing_spec.md", op_dir=ws.op_dir, root=ws.root, cwd=ws.root)
+    async with app.run_test(size=SIZE) as pilot:
+        assert not await app.wait_ready(timeout=20)
+        await pilot.pause()
+        assert app.load_error
+        stepper = app.query_one(Stepper)
+        labels = {key: stepper.statuses[key].label for key in (s.key for s in stepper.steps)}
+        assert labels["spec"] == "spec error", labels
+        assert all(label in ("spec error", "not loaded") for label in labels.values()), labels
+        assert "loading" not in stepper.render().plain.lower()
+        body = str(app.query_one("#loading", Static).render())
+        assert app.load_error in body
+        await pilot.press("f3")  # moving around keeps the error on screen
+        await pilot.pause()
+        assert app.load_error in str(app.query_one("#loading", Static).render())
