@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+# One copy of the stage titles: the stepper (first-paint light) owns them; re-exported here for the core glue.
+from screens.stepper import CORE_STAGES, STAGE_TITLES, guess_stages  # noqa: F401
 from wizard.errors import WizardError
 from wizard.model import CircularBuffer, Confidence, OpSpec, Plan
 
@@ -22,16 +24,6 @@ if TYPE_CHECKING:
     from wizard.split import WorkSplit
     from wizard.state import SessionState
 
-# Generation stages the app always offers; Stages 1-3 join when their templates exist (helper I).
-CORE_STAGES = (4, 5, 6)
-STAGE_TITLES = {
-    1: "Stage 1 API exists",
-    2: "Stage 2 validation",
-    3: "Stage 3 registration",
-    4: "Stage 4 device op",
-    5: "Stage 5 program factory",
-    6: "Stage 6 kernels",
-}
 CB_FIELDS = ("index", "name", "page_kind", "pages", "data_format", "producer", "consumer", "lifetime")
 DEFAULT_SHAPE = (1, 1, 32, 64)
 
@@ -46,15 +38,7 @@ def available_stages(*, exact: bool = False) -> tuple[int, ...]:
         from wizard.generate import available_stages as registered
 
         return tuple(n for n in sorted(registered()) if 1 <= n <= 6)
-    stages = set(CORE_STAGES)
-    try:
-        from wizard import resources
-
-        tdir = resources.templates_dir()
-        stages |= {n for n in (1, 2, 3) if (tdir / f"stage{n}").is_dir()}
-    except (FileNotFoundError, OSError):
-        pass
-    return tuple(sorted(stages))
+    return guess_stages()
 
 
 @dataclass

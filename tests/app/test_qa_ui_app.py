@@ -195,3 +195,18 @@ async def test_failed_load_shows_the_error_in_the_stepper(ws: DemoWorkspace) -> 
         await pilot.press("f3")  # moving around keeps the error on screen
         await pilot.pause()
         assert app.load_error in str(app.query_one("#loading", Static).render())
+
+
+# ---- 5. one copy of the stage titles ---------------------------------------------------------------------
+def test_session_uses_the_stepper_stage_titles() -> None:
+    import subprocess
+    import sys
+
+    import screens.session as session
+    import screens.stepper as stepper
+
+    assert session.STAGE_TITLES is stepper.STAGE_TITLES and session.CORE_STAGES is stepper.CORE_STAGES
+    # the first frame imports the stepper: it must not drag the session (and wizard.model) in
+    code = "import sys, screens.stepper; print('screens.session' in sys.modules, 'wizard.model' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2])
+    assert out.stdout.split() == ["False", "False"], out
