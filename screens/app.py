@@ -31,6 +31,7 @@ EXIT_AFTER_PAINT_ENV = "TTNN_WIZARD_EXIT_AFTER_PAINT"  # benchmarks: exit as soo
 PANES_CSS = Path(__file__).with_name("panes.tcss")  # the step panes' and later screens' rules, read when first needed
 STAGE_ACTIONS = {"step", "edit_file", "review", "toggle_diff", "goto", "delegate"}  # mean nothing without an op
 TESTS_ACTIONS = {"tests_run", "tests_compile"}  # only on the Tests step
+STACK_SPEC_BELOW = 100  # columns: below this the spec's fields stack above its text (both ~27 columns otherwise)
 NARROW_BELOW = 110  # columns: below this the stepper gets short titles and a narrow column
 # Key-bar compaction: whose description goes first when the line is short (the key itself always stays).
 KEY_TEXT_DROP_ORDER = {"screenshot": 6, "theme": 5, "prev-step": 4, "next-step": 3, "diff": 2, "edit-file": 1}
@@ -174,6 +175,7 @@ class WizardApp(App[int]):
     def on_resize(self, event: Any) -> None:
         # Narrow terminals: the stepper gets short titles and a narrow column, leaving room for the forms.
         self.query_one(Stepper).set_narrow(event.size.width < NARROW_BELOW)
+        self.set_class(event.size.width < STACK_SPEC_BELOW, "-stack-spec")
         tall = event.size.height >= 40
         if tall != self.has_class("-tall"):
             self.set_class(tall, "-tall")
@@ -184,6 +186,7 @@ class WizardApp(App[int]):
         self.theme = os.environ.get("TTNN_WIZARD_THEME", "textual-dark")
         self.query_one(Stepper).set_narrow(self.size.width < NARROW_BELOW)
         self.set_class(self.size.height >= 40, "-tall")
+        self.set_class(self.size.width < STACK_SPEC_BELOW, "-stack-spec")
         if os.environ.get(EXIT_AFTER_PAINT_ENV):
             self.call_after_refresh(self._exit_after_paint)
         # Focus after the first frame: focusing restyles the screen and redraws the bars (about 20 ms

@@ -210,3 +210,21 @@ def test_session_uses_the_stepper_stage_titles() -> None:
     code = "import sys, screens.stepper; print('screens.session' in sys.modules, 'wizard.model' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2])
     assert out.stdout.split() == ["False", "False"], out
+
+
+# ---- 6. narrow terminals: the spec's fields above its text -----------------------------------------------
+@pytest.mark.parametrize(("size", "stacked"), [((80, 24), True), ((99, 30), True), ((160, 48), False)])
+async def test_spec_step_stacks_on_narrow_terminals(ws: DemoWorkspace, size: tuple[int, int], stacked: bool) -> None:
+    app = make_app(ws)
+    async with app.run_test(size=size) as pilot:
+        await loaded(app, pilot)
+        app.goto("spec")
+        await pilot.pause()
+        tree, text = app.query_one("#spec-tree").region, app.query_one("#spec-text").region
+        if stacked:
+            assert tree.bottom <= text.y, (tree, text)  # the fields on top, the text below
+            assert tree.width >= 50 and text.width >= 50, (tree, text)
+            assert tree.height >= 5 and text.height >= 5, (tree, text)
+        else:
+            assert tree.x >= text.right, (tree, text)  # side by side
+            assert tree.width >= 40 and text.width >= 40
