@@ -231,7 +231,7 @@ class Session:
         from wizard.budget import l1_budget
 
         cbs = self.spec.cbs if rows is None else rows_to_cbs(rows, self.spec.cbs, lenient=True)
-        return l1_budget(cbs, self.profile, self.sample_shape, self.sample_dtype)
+        return l1_budget(cbs, self.profile, self.sample_shape, self.sample_dtype, symbols=self.spec.symbols)
 
     def work_split(self) -> tuple[int, WorkSplit | None, str]:
         """(total units, the exact split, error text) for the current work distribution at the sample shape."""
