@@ -42,6 +42,10 @@ class DemoWorkspace:
     root: Path  # the fake checkout root
     op_dir: Path
     spec_path: Path
+    resumed: bool = False  # an existing demo workspace was reopened, nothing copied
+
+
+DEMO_MARKER = ".ttnn-wizard-demo"  # written at the root of every demo workspace, so it can be reopened
 
 
 def is_checkout_root(path: Path) -> bool:
@@ -169,10 +173,16 @@ def create_demo_workspace(dest: str | Path | None = None, spec: str = DEMO_SPEC)
         root = Path(tempfile.mkdtemp(prefix="ttnn-wizard-demo-"))
     else:
         root = Path(dest).resolve()
+        if (root / DEMO_MARKER).is_file():
+            return _reopen_demo(root, spec)
         if root.exists() and (not root.is_dir() or any(root.iterdir())):
-            raise WizardError("the demo workspace must be a new or empty directory", path=str(root))
+            raise WizardError(
+                "the demo workspace must be a new or empty directory (or a demo workspace made earlier, to reopen it)",
+                path=str(root),
+            )
         root.mkdir(parents=True, exist_ok=True)
     shutil.copytree(src, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".keep", "__pycache__", STATE_DIR))
+    (root / DEMO_MARKER).write_text(f"spec = {spec}\n", encoding="utf-8")
     for op in list_ops(root):
         if op.name == spec and op.spec_path is not None:
             return DemoWorkspace(root=root, op_dir=op.op_dir, spec_path=op.spec_path)
@@ -186,6 +196,19 @@ def create_demo_workspace(dest: str | Path | None = None, spec: str = DEMO_SPEC)
     shutil.copyfile(sample, target)
     category = _category_of(target)
     return DemoWorkspace(root=root, op_dir=op_dir_for_spec(target, spec, category, root=root), spec_path=target)
+
+
+def _reopen_demo(root: Path, spec: str) -> DemoWorkspace:
+    """A demo workspace made earlier: reopen the op of ``spec`` where the user left it (copy nothing)."""
+    for op in list_ops(root):
+        if op.name == spec and op.spec_path is not None:
+            return DemoWorkspace(root=root, op_dir=op.op_dir, spec_path=op.spec_path, resumed=True)
+    target = root / "specs" / f"{spec}{SPEC_SUFFIX}"
+    if target.is_file():
+        return DemoWorkspace(
+            root=root, op_dir=op_dir_for_spec(target, spec, _category_of(target), root=root), spec_path=target, resumed=True
+        )
+    raise WizardError(f"this demo workspace has no {spec!r} op (start a new one with another --workspace)", path=str(root))
 
 
 def _category_of(spec_path: Path) -> str:

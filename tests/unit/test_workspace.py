@@ -164,3 +164,27 @@ def test_relative_to_workspace(tmp_path: Path) -> None:
     assert relative_to_workspace(tmp_path / "a" / "b.md", tmp_path) == "a/b.md"
     assert relative_to_workspace("/elsewhere/x", tmp_path) == "/elsewhere/x"
     assert relative_to_workspace("/elsewhere/x", None) == "/elsewhere/x"
+
+
+def test_demo_workspace_reopens_where_it_was(tmp_path) -> None:
+    from wizard.workspace import create_demo_workspace
+
+    first = create_demo_workspace(tmp_path / "ws")
+    assert not first.resumed
+    edited = first.op_dir / "note.txt"
+    edited.write_text("mine")
+    again = create_demo_workspace(tmp_path / "ws")
+    assert again.resumed and again.op_dir == first.op_dir and again.spec_path == first.spec_path
+    assert edited.read_text() == "mine"  # nothing copied over the user's work
+
+
+def test_demo_refuses_a_non_demo_folder(tmp_path) -> None:
+    import pytest
+
+    from wizard.errors import WizardError
+    from wizard.workspace import create_demo_workspace
+
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "x.txt").write_text("x")
+    with pytest.raises(WizardError, match="new or empty directory"):
+        create_demo_workspace(tmp_path / "mine")

@@ -9,7 +9,7 @@ from wizard.workspace import create_demo_workspace
 
 def run(args: argparse.Namespace) -> int:
     ws = create_demo_workspace(args.workspace, spec=args.spec)
-    print(f"ttnn-wizard: demo workspace {ws.root}")
+    print(f"ttnn-wizard: {'reopening the' if ws.resumed else ''} demo workspace {ws.root}".replace("  ", " "))
     if args.headless_setup:
         print(ws.spec_path)
         return 0
