@@ -263,3 +263,15 @@ class Finding:
     def render(self) -> str:
         loc = f"{self.path}:{self.line}" if self.line else self.path
         return f"{loc}: {self.severity.value}: {self.message} [{self.check}]"
+
+
+def dedupe_findings(findings: list[Finding]) -> list[Finding]:
+    """The findings in order, each (path, line, message) once (several checks can reach the same fact)."""
+    seen: set[tuple[str, int | None, str]] = set()
+    out: list[Finding] = []
+    for f in findings:
+        key = (f.path, f.line, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out

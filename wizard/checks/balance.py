@@ -16,7 +16,7 @@ from wizard.checks import opmodel
 from wizard.checks.facts import TILE_CALLS, FactoryFacts, KernelCreate, KernelFacts, is_non_sync
 from wizard.checks.opmodel import OpModel, page_kind
 from wizard.checks.poly import Poly, normalise
-from wizard.model import Finding, Severity
+from wizard.model import Finding, Severity, dedupe_findings
 
 CHECK = "balance"
 _VERB = {"reserve": "reserves", "push": "pushes", "wait": "waits for", "pop": "pops"}
@@ -52,17 +52,7 @@ def check_balance(files: Mapping[str, str]) -> list[Finding]:
             for idx in sorted(base):
                 out += base[idx]
         out += _page_kinds(model, ff)
-    return _dedupe(out)
-
-
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen, out = set(), []
-    for f in findings:
-        key = (f.path, f.line, f.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
+    return dedupe_findings(out)
 
 
 def _label(group: str | None) -> str:

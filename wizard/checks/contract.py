@@ -10,7 +10,7 @@ from wizard.checks import opmodel
 from wizard.checks.facts import FactoryFacts, KernelCreate, KernelFacts
 from wizard.checks.opmodel import ALL_CORES_NAMES, OpModel
 from wizard.checks.poly import normalise
-from wizard.model import Finding, Severity
+from wizard.model import Finding, Severity, dedupe_findings
 
 CHECK = "contract"
 
@@ -33,17 +33,7 @@ def check_contract(files: Mapping[str, str], *, exists: Callable[[str], bool] | 
             out += _rt_args(model, kf, inst.factory, inst.create)
             out += _ct_args(kf, inst.factory, inst.create)
         out += _cbs(model, kf)
-    return _dedupe(out)
-
-
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen, out = set(), []
-    for f in findings:
-        key = (f.path, f.line, f.message)
-        if key not in seen:
-            seen.add(key)
-            out.append(f)
-    return out
+    return dedupe_findings(out)
 
 
 def _paths(ff: FactoryFacts, exists: Callable[[str], bool]) -> list[Finding]:
