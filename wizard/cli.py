@@ -8,20 +8,26 @@ on stderr, never a traceback).
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import re
 import sys
 from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from wizard import __version__
 from wizard.errors import WizardError
+
+if TYPE_CHECKING:
+    import argparse
 
 COMMANDS = ("demo", "extract", "generate", "apply", "check", "run", "delegate", "setup-verify", "app")
 
 
 def _stages(text: str) -> tuple[int, int]:
     """Parse ``4-6`` or ``5`` into an inclusive range of stages 1..7."""
+    import argparse
+
     try:
         lo, sep, hi = text.partition("-")
         a, b = int(lo), int(hi if sep else lo)
@@ -33,6 +39,8 @@ def _stages(text: str) -> tuple[int, int]:
 
 
 def _shape(text: str) -> tuple[int, ...]:
+    import argparse
+
     """``1,1,32,64`` or ``1x1x32x64``; every piece a whole number (an empty piece is a typo, not a dim)."""
     pieces = re.split(r"[,xX]", text)
     try:
@@ -45,6 +53,8 @@ def _shape(text: str) -> tuple[int, ...]:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse  # not at module level: the plain `ttnn-wizard [SPEC]` start skips it (first paint)
+
     p = argparse.ArgumentParser(
         prog="ttnn-wizard",
         description="Walk from a TTNN planner spec ({op}_spec.md) to a Stage 6 operation: "
@@ -137,10 +147,18 @@ def _normalise_argv(argv: list[str]) -> list[str]:
     return ["app", *argv]
 
 
+def _plain_app_args(args_list: list[str]) -> SimpleNamespace | None:
+    """``ttnn-wizard`` or ``ttnn-wizard SPEC`` with no options: the app's arguments without argparse (whose
+    import is a measurable part of the time to first paint). Anything else goes through the full parser."""
+    if args_list[:1] != ["app"] or len(args_list) > 2 or any(a.startswith("-") for a in args_list[1:]):
+        return None
+    spec = args_list[1] if len(args_list) == 2 else None
+    return SimpleNamespace(command="app", spec=spec, op_dir=None, profile=None, no_animation=False)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = _normalise_argv(list(sys.argv[1:] if argv is None else argv))
-    parser = build_parser()
-    args = parser.parse_args(args_list)
+    args = _plain_app_args(args_list) or build_parser().parse_args(args_list)
     module = importlib.import_module(f"wizard.commands.{args.command.replace('-', '_')}")
     try:
         return int(module.run(args) or 0)

@@ -38,3 +38,14 @@ def test_core_imports_without_textual() -> None:
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_plain_app_start_matches_the_parser() -> None:
+    from wizard.cli import _plain_app_args
+
+    for argv in (["app"], ["app", "x_spec.md"]):
+        fast = vars(_plain_app_args(argv))
+        full = vars(build_parser().parse_args(argv))
+        assert fast == full, (fast, full)
+    assert _plain_app_args(["app", "x.md", "--profile", "p"]) is None
+    assert _plain_app_args(["extract", "x.md"]) is None
