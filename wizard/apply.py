@@ -16,14 +16,13 @@ advanced for them, so nothing is ever resolved silently.
 from __future__ import annotations
 
 import difflib
-import os
 import re
-import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from wizard.atomic import write_atomic as _write_atomic
 from wizard.errors import WizardError
 from wizard.merge3 import conflict_lines, merge3
 from wizard.model import Plan
@@ -35,33 +34,8 @@ _FORBIDDEN_FIRST = {STATE_DIR, ".git"}
 
 
 def write_atomic(path: Path, text: str | bytes) -> None:
-    """Temp file in the same directory + fsync + os.replace (helper B's wizard.atomic when present)."""
-    try:
-        from wizard.atomic import write_atomic as shared
-    except ImportError:
-        shared = None
-    if shared is not None:
-        shared(Path(path), text)
-        return
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = text.encode("utf-8") if isinstance(text, str) else text
-    mode = path.stat().st_mode & 0o7777 if path.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Temp file in the same directory + fsync + os.replace (the one implementation in wizard.atomic)."""
+    _write_atomic(Path(path), text)
 
 
 def confine(op_dir: Path, relpath: str) -> Path:
