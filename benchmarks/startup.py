@@ -129,7 +129,7 @@ async def edit_latency(samples: int) -> None:
         for i in range(samples):
             tabs.active = "tab-cbs"
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            assert await app.wait_idle()
             value = f"{2 + (i % 5)}*Wt"
             t0, c0 = time.perf_counter(), time.process_time()
             cell.value = value  # Input.Changed -> validate, gauge, bytes, stepper status
@@ -151,7 +151,7 @@ async def edit_latency(samples: int) -> None:
                     break
                 await asyncio.sleep(0.002)
             live_ms.append((time.perf_counter() - t0) * 1000)
-            await app.workers.wait_for_complete()
+            assert await app.wait_idle()
             await pilot.pause()
             t1, c1 = time.perf_counter(), time.process_time()
             tabs.active = "tab-files"  # the Stage 5 preview regenerates for the edited table
@@ -160,7 +160,7 @@ async def edit_latency(samples: int) -> None:
             show_cpu.append((time.process_time() - c1) * 1000)
             factory = next(v for v in preview.query("FileView") if v.path.endswith("_program_factory.cpp"))
             assert f"{2 + (i % 5)}" in factory.text, "the preview did not follow the edit"
-        await app.workers.wait_for_complete()
+        assert await app.wait_idle()
 
         def fmt(xs: list[float]) -> str:
             return f"median {statistics.median(xs):6.1f} ms   p95 {sorted(xs)[int(0.95 * (len(xs) - 1))]:6.1f} ms"

@@ -270,6 +270,25 @@ class WizardApp(App[int]):
             await asyncio.sleep(0.02)
         return self.ready
 
+    async def wait_idle(self, timeout: float = 60.0) -> bool:
+        """For tests and benchmarks: until no worker is running.
+
+        Not ``workers.wait_for_complete()``: an exclusive worker (the preview formatter) that a newer one
+        cancels meanwhile makes that raise ``WorkerCancelled``; a cancelled worker is finished, not an error.
+        """
+        import asyncio
+
+        from textual.worker import WorkerState
+
+        loop = asyncio.get_running_loop()
+        end = loop.time() + timeout
+        while loop.time() < end:
+            busy = [w for w in self.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+            if not busy:
+                return True
+            await asyncio.sleep(0.02)
+        return False
+
     def _show_load_error(self, message: str) -> None:
         self.load_error = message
         self.query_one("#loading", Static).update(Text(message, style="bold red"))

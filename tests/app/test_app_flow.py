@@ -235,7 +235,7 @@ async def test_tests_step_runs_compile_check_and_stage_tests(ws: DemoWorkspace) 
         console = app.query_one(ConsolePane)
         pane = app.query_one("#tests")
         pane.action_compile()  # without setup-verify it says how to set it up, and the app keeps running
-        await app.workers.wait_for_complete()
+        assert await app.wait_idle()
         await pilot.pause(0.2)
         text = "\n".join(console.log_widget.lines)
         assert "compile check" in text and ("setup-verify" in text or "PASSED" in text or "FAILED" in text)
@@ -297,3 +297,24 @@ async def test_command_palette_runs_wizard_commands(ws: DemoWorkspace) -> None:
         await pilot.press("enter")
         await pilot.pause(0.2)
         assert app.current_step == "stage6"
+
+
+async def test_wait_idle_survives_a_cancelled_formatter(ws: DemoWorkspace) -> None:
+    """CI once failed here: a newer preview format cancels the older (exclusive worker group), and
+    ``workers.wait_for_complete()`` raised WorkerCancelled for it. A cancelled formatter is finished work."""
+    from textual.worker import WorkerCancelled
+
+    app = make_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+        app.goto("stage5")
+        await pilot.pause()
+        version = app.session.version
+        first = app.format_preview(5, version)
+        app.format_preview(5, version)  # exclusive: cancels the first
+        await pilot.pause()
+        with pytest.raises(WorkerCancelled):
+            await first.wait()
+        assert await app.wait_idle()
+        await pilot.pause()
+        assert app.query_one(PreviewPane) is not None

@@ -41,7 +41,7 @@ async def review_and_apply_all(app: WizardApp, pilot) -> list:  # type: ignore[n
     changes = list(app.screen.changes)
     await pilot.press("A")
     await pilot.press("ctrl+s")
-    await app.workers.wait_for_complete()
+    assert await app.wait_idle()
     await pilot.pause()
     assert not isinstance(app.screen, ReviewScreen)
     return changes
@@ -61,7 +61,7 @@ async def test_spec_only_to_stage6(tmp_path: Path, make, op: str) -> None:  # ty
     root, op_dir, spec = make(tmp_path)
     app = WizardApp(spec_path=spec, op_dir=op_dir, root=root, cwd=root)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        assert await app.wait_idle()
         await pilot.pause()
         await pilot.pause()
         assert app.session is not None, app.load_error
@@ -133,7 +133,7 @@ async def test_unrecognised_build_layout_is_explained(tmp_path: Path) -> None:
     shutil.copy(ROOT / "tests" / "fixtures" / "specs" / "reduce_avg_w_rm_spec.md", spec)
     app = WizardApp(spec_path=spec, op_dir=op_dir, root=root, cwd=root)
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
+        assert await app.wait_idle()
         await pilot.pause()
         app.goto("stage1")
         await pilot.pause()

@@ -52,7 +52,7 @@ def at(step: str, *then: Callable[[WizardApp, Pilot[Any]], Awaitable[None]]) -> 
         await pilot.pause()
         for fn in then:
             await fn(app, pilot)
-        await app.workers.wait_for_complete()
+        assert await app.wait_idle()
         await pilot.pause()
         app.clear_notifications()
         await pilot.pause()
