@@ -127,8 +127,13 @@ class WizardApp(App[int]):
         root: str | Path | None = None,
         no_animation: bool = False,
         cwd: str | Path = ".",
+        host: str | None = None,
+        remote_root: str | None = None,
     ) -> None:
         super().__init__()
+        # --host / --remote-root: where the Tests step runs (remembered in the session; editable there)
+        self.run_host = host
+        self.run_remote_root = remote_root
         self.spec_path = Path(spec_path) if spec_path else None
         self.op_dir = Path(op_dir) if op_dir else None
         self.profile_name = profile
@@ -826,7 +831,10 @@ def run_app(
     root: str | Path | None = None,
     no_animation: bool = False,
     cwd: str | Path = ".",
+    host: str | None = None,
+    remote_root: str | None = None,
 ) -> int:
-    app = WizardApp(spec_path=spec, op_dir=op_dir, profile=profile, root=root, no_animation=no_animation, cwd=cwd)
+    app = WizardApp(spec_path=spec, op_dir=op_dir, profile=profile, root=root, no_animation=no_animation, cwd=cwd,
+                    host=host, remote_root=remote_root)
     result = app.run(headless=bool(os.environ.get(EXIT_AFTER_PAINT_ENV)))
     return int(result or 0)

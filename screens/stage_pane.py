@@ -13,7 +13,7 @@ from textual.containers import Vertical
 from textual import on, work
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Button, Label, Select, Static, TabbedContent, TabPane
+from textual.widgets import Button, Input, Label, Select, Static, TabbedContent, TabPane
 
 from screens.cb_form import CBForm
 from screens.preview import PreviewPane
@@ -94,21 +94,27 @@ class TestsPane(Vertical):
             yield Label(" expect ", classes="lbl")
             yield Select([("auto", "auto"), ("red", "red"), ("green", "green")], value="auto", id="tests-expect",
                          allow_blank=False, compact=True)
-            yield Button("Compile check (c)", id="tests-compile", compact=True)
-            yield Button("Run tests (r)", id="tests-run", compact=True, variant="primary")
+            yield Button("Compile (c)", id="tests-compile", compact=True, tooltip="offline compile check of the kernels")
+            yield Button("Run (r)", id="tests-run", compact=True, variant="primary", tooltip="build and run the stage's tests")
+        with Horizontal(id="tests-where"):
+            yield Label("run on ", classes="lbl")
+            yield Input(placeholder="this machine  (or user@box[:port])", id="tests-host", compact=True)
+            yield Label(" tt-metal at ", classes="lbl", id="tests-root-lbl")
+            yield Input(placeholder="/path/to/tt-metal on the box", id="tests-root", compact=True)
         yield Vertical(id="console-slot")
 
     def on_mount(self) -> None:
         self.query_one("#tests-intro", Static).update(
             Text.assemble(
                 ("Tests  ", "bold"),
-                ("write the stage's test, run it RED, apply the stage's code, run it GREEN. ", "dim"),
-                ("The offline compile check (ttnn-wizard setup-verify) catches kernel errors without a card.", "dim"),
+                ("run a stage's test RED, apply its code, run it GREEN. ", "dim"),
+                ("c compiles the kernels offline (no card needed).", "dim"),
             )
         )
 
     def attach(self, app: Any) -> None:
-        """On first visit: the stages to offer and helper E's console pane."""
+        """On first visit: the stages to offer, where to run (--host, else the session, else the profile) and
+        the console pane."""
         self.session = app.session
         stage_sel = self.query_one("#tests-stage", Select)
         stages = [n for n in app.stages]
@@ -117,6 +123,17 @@ class TestsPane(Vertical):
             stage_sel.set_options([(f"{n}", n) for n in stages])
             if want in stages:
                 stage_sel.value = want
+        ui = self.session.ui if self.session else {}
+        profile = self.session.profile if self.session else None
+        host = getattr(app, "run_host", None) or ui.get("run_host") or getattr(profile, "host", None) or ""
+        root = (getattr(app, "run_remote_root", None) or ui.get("run_remote_root")
+                or getattr(profile, "remote_root", None) or "")
+        with self.prevent(Input.Changed):
+            self.query_one("#tests-host", Input).value = str(host)
+            self.query_one("#tests-root", Input).value = str(root)
+        if self.session is not None and (getattr(app, "run_host", None) or getattr(app, "run_remote_root", None)):
+            self.session.remember(run_host=str(host), run_remote_root=str(root))
+        self._show_where()
         slot = self.query_one("#console-slot", Vertical)
         if slot.children:
             return
@@ -127,6 +144,43 @@ class TestsPane(Vertical):
             return
         self.console = ConsolePane(id="console")
         slot.mount(self.console)
+
+    def where(self) -> tuple[str | None, str | None]:
+        """(host, remote root) for the next run; (None, None) = this machine. Raises WizardError on a bad host."""
+        host = self.query_one("#tests-host", Input).value.strip()
+        root = self.query_one("#tests-root", Input).value.strip()
+        if not host:
+            return None, None
+        from wizard.runner.remote import parse_host
+
+        parse_host(host)
+        return host, root or None
+
+    def _show_where(self) -> None:
+        host_in = self.query_one("#tests-host", Input)
+        remote = bool(host_in.value.strip())
+        # the checkout field only matters for a remote run
+        self.query_one("#tests-root", Input).display = remote
+        self.query_one("#tests-root-lbl", Label).display = remote
+        try:
+            self.where()
+            host_in.remove_class("-invalid")
+            host_in.tooltip = None
+        except Exception as exc:  # noqa: BLE001 - a bad host is marked in place, never a crash
+            host_in.add_class("-invalid")
+            host_in.tooltip = str(exc)
+
+    @on(Input.Changed, "#tests-host")
+    @on(Input.Changed, "#tests-root")
+    def _where_changed(self, event: Input.Changed) -> None:
+        self._show_where()
+        if self.session is None:
+            return
+        key = "run_host" if event.input.id == "tests-host" else "run_remote_root"
+        value = event.value.strip()
+        if key == "run_host" and value and self.query_one("#tests-host", Input).has_class("-invalid"):
+            return  # only a host that parses is remembered
+        self.session.remember(**{key: value})
 
     @on(Select.Changed, "#tests-stage")
     def _stage_changed(self, event: Select.Changed) -> None:
@@ -149,10 +203,25 @@ class TestsPane(Vertical):
         if self.session is None or self.console is None:
             self.notify("the test console is not available", severity="warning")
             return
+        from wizard.errors import WizardError
         from wizard.runner import Runner
 
+        try:
+            host, remote_root = self.where()
+        except WizardError as exc:
+            self.notify(f"run on: {exc}", severity="error")
+            self.query_one("#tests-host", Input).focus()
+            return
+        if host and not remote_root:
+            self.notify(f"where is the tt-metal checkout on {host}? Fill 'tt-metal at' (or remote_root in the "
+                        "profile)", severity="error")
+            self.query_one("#tests-root", Input).focus()
+            return
         expect = self.query_one("#tests-expect", Select).value
-        runner = Runner(self.session.op_dir, self.session.profile, state=self.session.state)
+        runner = Runner(self.session.op_dir, self.session.profile, host=host, remote_root=remote_root,
+                        state=self.session.state)
+        if not host:
+            runner.host = None  # the field is empty: this machine, even if the profile names a host
         self.console.start(runner, self._stage(), expect=None if expect in ("auto", Select.NULL) else str(expect))
 
     def action_compile(self) -> None:

@@ -70,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     app.add_argument("--op-dir", help="the op directory (default: found from the spec's location and category)")
     app.add_argument("--profile", help="hardware profile name (see profiles/)")
     app.add_argument("--no-animation", action="store_true", help="turn animations off (slow SSH links)")
+    app.add_argument("--host", default=None, help="user@box[:port]: run the stage tests on a remote hardware box over SSH")
+    app.add_argument("--remote-root", default=None, help="the tt-metal checkout on the --host box")
 
     demo = sub.add_parser("demo", help="open the app on a bundled sample in a fresh temp workspace (no hardware)")
     demo.add_argument("--workspace", help="use this directory instead of a fresh temp dir")
@@ -153,7 +155,8 @@ def _plain_app_args(args_list: list[str]) -> SimpleNamespace | None:
     if args_list[:1] != ["app"] or len(args_list) > 2 or any(a.startswith("-") for a in args_list[1:]):
         return None
     spec = args_list[1] if len(args_list) == 2 else None
-    return SimpleNamespace(command="app", spec=spec, op_dir=None, profile=None, no_animation=False)
+    return SimpleNamespace(command="app", spec=spec, op_dir=None, profile=None, no_animation=False, host=None,
+                           remote_root=None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

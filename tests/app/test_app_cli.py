@@ -52,3 +52,14 @@ def test_app_paints_and_exits_without_importing_heavy_modules(tmp_path: Path) ->
     proc = subprocess.run([sys.executable, "-c", code, str(spec)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "", f"loaded before first paint: {proc.stdout}"
+
+
+@pytest.mark.parametrize("host", ["me@box;rm -rf /", "-oProxyCommand=x", "box:99999"])
+def test_app_bad_host_is_one_line_before_the_screen(tmp_path: Path, host: str, capsys: pytest.CaptureFixture[str]) -> None:
+    ws = tmp_path / "demo"
+    assert main(["demo", "--workspace", str(ws), "--headless-setup"]) == 0
+    spec = ws / "ttnn/cpp/ttnn/operations/reduction/reduce_avg_w_rm/reduce_avg_w_rm_spec.md"
+    capsys.readouterr()
+    assert main(["app", str(spec), f"--host={host}"]) == 2
+    err = capsys.readouterr().err
+    assert "--host" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -25,6 +25,11 @@ def run(args: argparse.Namespace) -> int:
             raise WizardError("no such spec file", path=str(spec))
     if op_dir is not None and op_dir.exists() and not op_dir.is_dir():
         raise WizardError("the op directory is not a directory", path=str(op_dir))
+    host = getattr(args, "host", None)
+    if host:
+        from wizard.runner.remote import parse_host
+
+        parse_host(host)  # bad syntax -> one line on stderr, exit 2, before the screen takes over
     root = find_checkout_root(spec.parent if spec else (op_dir or cwd))
     if spec is None and op_dir is None and root is None:
         raise WizardError(
@@ -33,4 +38,5 @@ def run(args: argparse.Namespace) -> int:
         )
     from screens.app import run_app  # Textual only now: every check above stays fast
 
-    return run_app(spec=spec, op_dir=op_dir, profile=args.profile, root=root, no_animation=args.no_animation, cwd=cwd)
+    return run_app(spec=spec, op_dir=op_dir, profile=args.profile, root=root, no_animation=args.no_animation, cwd=cwd,
+                   host=host, remote_root=getattr(args, "remote_root", None))
