@@ -611,7 +611,8 @@ class WizardApp(App[int]):
         self.push_screen(HelpScreen(self.binding_help()))
 
     def binding_help(self) -> list[tuple[str, str]]:
-        rows = [(b.key.replace(",", " / "), b.description) for b in self.BINDINGS if b.description]  # type: ignore[union-attr]
+        rows = [(" / ".join(self.get_key_display(Binding(k, "")) for k in b.key.split(",")), b.description)  # type: ignore[union-attr]
+                for b in self.BINDINGS if b.description]  # type: ignore[union-attr]
         rows += [("ctrl+p", "command palette"), ("ctrl+q", "quit (everything is already saved)")]
         rows += [("tab / shift+tab", "move between panes and cells"), ("↑ ↓ enter", "stepper: choose a step")]
         rows += [("e / enter, del", "spec: override a field, reset it"), ("ctrl+n, ctrl+l, alt+↑/↓", "CBs: add, remove, move")]

@@ -167,7 +167,7 @@ class CBForm(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="cb-top"):
-            yield Label("Sample shape ", classes="lbl")
+            yield Label("Sample shape ", classes="lbl", id="sample-shape-lbl")
             yield OrderedInput("1,1,32,64", id="sample-shape", compact=True, validators=[_ShapeValidator()], validate_on=["changed"])
             yield Label(" dtype ", classes="lbl")
             yield Select([("bfloat16", "bfloat16")], value="bfloat16", allow_blank=False, compact=True, id="sample-dtype")
@@ -191,6 +191,11 @@ class CBForm(Vertical):
         shape = self.query_one("#sample-shape", Input)
         with shape.prevent(Input.Changed):
             shape.value = ",".join(str(d) for d in session.sample_shape)
+        # the dims are read in the spec's order: say so where the shape is typed
+        order = session.spec.dim_order
+        self.query_one("#sample-shape-lbl", Label).update(
+            "Sample shape " if order == "NCHW" else f"Sample shape ({','.join(order)}) ")
+        shape.tooltip = f"the input's dims in the spec's order: {','.join(order)}"
         dtype = self.query_one("#sample-dtype", Select)
         dtypes = sorted(session.profile.tile_bytes) or ["bfloat16"]
         with dtype.prevent(Select.Changed):

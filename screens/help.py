@@ -10,20 +10,23 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-GUIDE = """\
-ttnn-wizard walks you from a planner spec to a Stage 6 TTNN operation, test-first.
+INTRO = "ttnn-wizard walks you from a planner spec to a Stage 6 TTNN operation, test-first."
 
-  Spec       what was read from the spec and from which line; press enter on a field to override it
-  Stage 1-3  scaffold a new op from the spec alone: the public API, validation, registration, and the
-             build integration (CMake lists, nanobind module: only the lines the diff adds)
-  Stage 4    the device operation (validations from the spec's requirement tables)
-  Stage 5    circular buffers (editable, with the L1 budget per core) and the work split across cores
-  Stage 6    reader / writer / compute stub kernels and kernel creation
-  Tests      the offline compile check (c), then a stage's tests (r; ctrl+x stops them), RED before and
-             GREEN after, locally or on a remote box; without a Tenstorrent card it says so and runs what can run
+# (step, what it does): a two-column table, so a narrow terminal wraps each description under itself
+STEPS = (
+    ("Spec", "what was read from the spec and from which line; press enter on a field to override it"),
+    ("Stage 1-3", "scaffold a new op from the spec alone: the public API, validation, registration, and the build "
+                  "integration (CMake lists, nanobind module: only the lines the diff adds)"),
+    ("Stage 4", "the device operation (validations from the spec's requirement tables)"),
+    ("Stage 5", "circular buffers (editable, with the L1 budget per core) and the work split across cores"),
+    ("Stage 6", "reader / writer / compute stub kernels and kernel creation"),
+    ("Tests", "the offline compile check (c), then a stage's tests (r; ctrl+x stops them), RED before and GREEN "
+              "after, on this machine or on a remote box (the 'run on' row, or --host); without a Tenstorrent "
+              "card it says so and runs what can run"),
+)
 
-Every change is saved at once in the op's .ttnn-wizard/state.toml: quit at any time and come back.
-Nothing is written into the op until you approve it file by file in the review screen (F5)."""
+OUTRO = ("Every change is saved at once in the op's .ttnn-wizard/state.toml: quit at any time and come back.\n"
+         "Nothing is written into the op until you approve it file by file in the review screen (F5).")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -44,9 +47,16 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Action")
         for key, desc in self.key_rows:
             table.add_row(key, desc)
+        steps = Table(box=None, show_header=False, pad_edge=False, padding=(0, 2, 0, 0))
+        steps.add_column(style="bold", no_wrap=True)
+        steps.add_column(ratio=1)
+        for step, what in STEPS:
+            steps.add_row(step, what)
         with VerticalScroll():
             yield Static(Text("Help", style="bold"))
-            yield Static(GUIDE)
+            yield Static(INTRO + "\n")
+            yield Static(steps)
+            yield Static("\n" + OUTRO)
             yield Static("")
             yield Static(table)
             yield Static(Text("\nctrl+p opens the command palette: every action is there too. Esc closes this.", style="dim"))

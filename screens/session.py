@@ -214,7 +214,15 @@ class Session:
     # ---- sample shape, budget, split -----------------------------------------------------
     @property
     def sample_shape(self) -> tuple[int, ...]:
-        return tuple(int(x) for x in (self.state.sample_shape or DEFAULT_SHAPE))
+        """The saved sample shape, else the spec's (its test criteria; NHWC-aware), as ``ttnn-wizard extract`` uses."""
+        if self.state.has_sample_shape:
+            return tuple(int(x) for x in self.state.sample_shape)
+        from wizard.spec import sample_shape
+
+        shape, why = sample_shape(self.spec)
+        if not why.startswith("default") or self.spec.dim_order != "NCHW":
+            return tuple(shape)
+        return tuple(self.state.sample_shape)  # the state's multi-tile default
 
     @property
     def sample_dtype(self) -> str:
@@ -231,7 +239,7 @@ class Session:
         from wizard.budget import l1_budget
 
         cbs = self.spec.cbs if rows is None else rows_to_cbs(rows, self.spec.cbs, lenient=True)
-        return l1_budget(cbs, self.profile, self.sample_shape, self.sample_dtype, symbols=self.spec.symbols)
+        return l1_budget(cbs, self.profile, self.sample_shape, self.sample_dtype, symbols=self.spec.symbols, dim_order=self.spec.dim_order)
 
     def work_split(self) -> tuple[int, WorkSplit | None, str]:
         """(total units, the exact split, error text) for the current work distribution at the sample shape."""
@@ -241,7 +249,7 @@ class Session:
         from wizard.split import split_work_to_cores
 
         try:
-            units = int(total_units(self.spec.work, self.sample_shape))
+            units = int(total_units(self.spec.work, self.sample_shape, self.sample_dtype, dim_order=self.spec.dim_order))
         except (ExprError, ValueError, ZeroDivisionError, WizardError) as exc:
             return 0, None, f"total units: {exc}"
         grid = (1, 1) if self.spec.work.strategy is Strategy.SINGLE_CORE else (self.profile.grid_x, self.profile.grid_y)

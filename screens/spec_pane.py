@@ -238,6 +238,7 @@ def build_tree(root: TreeNode[FieldRef], session: Session) -> None:
     _field(overview, spec, "name", "name")
     _field(overview, spec, "category", "category")
     _field(overview, spec, "planning_mode", "planning_mode", "planning mode")
+    _field(overview, spec, "dim_order", "dim_order", "input dims")
 
     params = root.add(f"Parameters ({len(spec.parameters)})", data=FieldRef("Parameters", "", None))
     for p in spec.parameters:

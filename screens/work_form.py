@@ -150,6 +150,8 @@ class WorkForm(Vertical):
         grid = (s.profile.grid_x, s.profile.grid_y)
         self.query_one("#core-grid", Static).update(grid_text(split, grid, units, error))
         shape = "×".join(str(d) for d in s.sample_shape)
+        if s.spec.dim_order != "NCHW":
+            shape += f" ({s.spec.dim_order})"
         manual = [k for k in s.state.overrides if k.startswith("work.")]
         summary = Text.assemble(
             (f"{s.profile.name} ", "bold"),

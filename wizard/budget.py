@@ -112,9 +112,10 @@ def _is_reduce_scaler(cb: CircularBuffer) -> bool:
     return "scaler" in text
 
 
-def cb_env(profile: HardwareProfile, shape: Sequence[int], dtype: str = "bfloat16") -> dict[str, int]:
+def cb_env(profile: HardwareProfile, shape: Sequence[int], dtype: str = "bfloat16", *,
+           dim_order: str = "NCHW") -> dict[str, int]:
     """``sample_env`` with the profile's tile sizes and DRAM alignment (what stick pages round up to)."""
-    env = sample_env(shape, dtype, alignment=profile.dram_alignment)
+    env = sample_env(shape, dtype, alignment=profile.dram_alignment, dim_order=dim_order)
     tile = profile.tile_size(dtype)
     for key in ("tile_size", "input_tile_size", "output_tile_size", "single_tile_size", "in_tile_size", "out_tile_size"):
         env[key] = tile
@@ -155,6 +156,7 @@ def l1_budget(
     dtype: str = "bfloat16",
     *,
     symbols: Mapping[str, str] | None = None,
+    dim_order: str = "NCHW",
 ) -> L1Budget:
     """Bytes per CB and the static CB region per core for a sample ``shape``/``dtype`` against the profile.
 
@@ -162,7 +164,7 @@ def l1_budget(
     ``out_ntiles_c``): page expressions that use them are expanded first so they can be sized.
     """
     try:
-        env = cb_env(profile, shape, dtype)
+        env = cb_env(profile, shape, dtype, dim_order=dim_order)
     except ExprError as e:
         raise WizardError(f"sample shape/dtype: {e}") from None
     if symbols:
@@ -199,13 +201,14 @@ def l1_budget(
     )
 
 
-def total_units(work: WorkDistribution, shape: Sequence[int], dtype: str = "bfloat16") -> int:
+def total_units(work: WorkDistribution, shape: Sequence[int], dtype: str = "bfloat16", *,
+                dim_order: str = "NCHW") -> int:
     """``work.total_units`` evaluated for a sample shape; WizardError (with the spec line when known) otherwise."""
     src = work.source("total_units")
     line = src.line if src else None
     where = f" (spec line {line})" if line else ""
     try:
-        value = parse_expr(work.total_units).evaluate_int(sample_env(shape, dtype))
+        value = parse_expr(work.total_units).evaluate_int(sample_env(shape, dtype, dim_order=dim_order))
     except ExprError as e:
         raise WizardError(f"work total units '{work.total_units}'{where}: {e}", line=line) from None
     if value < 0:

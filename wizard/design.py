@@ -1405,7 +1405,7 @@ def _shapes_that_fit(
     kept: list[tuple[int, ...]] = []
     for i, shape in enumerate(shapes):
         try:
-            budget = l1_budget(spec.cbs, profile, shape, dtype, symbols=spec.symbols)  # type: ignore[arg-type]
+            budget = l1_budget(spec.cbs, profile, shape, dtype, symbols=spec.symbols, dim_order=spec.dim_order)  # type: ignore[arg-type]
         except WizardError:
             kept.append(shape)
             continue
@@ -1493,7 +1493,7 @@ def build_design(spec: OpSpec, profile: object | None = None) -> OpDesign:
         try:
             from wizard.budget import l1_budget
 
-            budget = l1_budget(spec.cbs, profile, sample, dtype, symbols=spec.symbols)  # type: ignore[arg-type]
+            budget = l1_budget(spec.cbs, profile, sample, dtype, symbols=spec.symbols, dim_order=spec.dim_order)  # type: ignore[arg-type]
             sample_bytes = {r.index: (r.page_size, r.num_pages, r.total) for r in budget.rows}
             sample_label = (
                 f"{sample} {dtype} on {getattr(profile, 'name', 'the profile')}: "

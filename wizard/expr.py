@@ -525,8 +525,14 @@ FACE_HEIGHT = FACE_WIDTH = 16
 TILE_HW = TILE_HEIGHT * TILE_WIDTH
 
 
-def sample_env(shape: Sequence[int], dtype: str = "bfloat16", *, alignment: int = 32) -> dict[str, int]:
-    """Bind shape/dtype symbols for evaluating spec expressions (leading dims padded with 1; extra ones fold into N)."""
+def sample_env(shape: Sequence[int], dtype: str = "bfloat16", *, alignment: int = 32,
+               dim_order: str = "NCHW") -> dict[str, int]:
+    """Bind shape/dtype symbols for evaluating spec expressions (leading dims padded with 1; extra ones fold into N).
+
+    ``dim_order`` says how the 4 dims are named: NCHW (default) or NHWC (channels last). The named symbols
+    (N, C, H, W, batch, channels, height, width, HW) follow the names; the physical ones (stick size, sticks,
+    tiles: Ht/Wt over the last two dims) follow the memory order, where a row-major stick is the last dim.
+    """
     dims = [int(d) for d in shape]
     if not dims:
         raise ExprError("sample shape is empty")
@@ -534,21 +540,37 @@ def sample_env(shape: Sequence[int], dtype: str = "bfloat16", *, alignment: int 
         raise ExprError(f"sample shape {tuple(dims)} has a dimension <= 0")
     if alignment <= 0:
         raise ExprError(f"alignment must be positive, got {alignment}")
+    if dim_order not in ("NCHW", "NHWC"):
+        raise ExprError(f"dimension order must be NCHW or NHWC, not {dim_order!r}")
     while len(dims) < 4:
         dims.insert(0, 1)
     if len(dims) > 4:  # rank > 4: outer dims behave as extra batch
         dims = [math.prod(dims[:-3]), *dims[-3:]]
-    n, c, h, w = dims
+    if dim_order == "NHWC":
+        n, h, w, c = dims
+    else:
+        n, c, h, w = dims
+    env = _physical_env(dims, dtype, alignment)
+    env.update({
+        "N": n, "C": c, "H": h, "W": w, "B": n,
+        "batch": n, "batch_size": n, "channels": c, "height": h, "width": w, "HW": h * w,
+    })  # fmt: skip
+    return env
+
+
+def _physical_env(dims: list[int], dtype: str, alignment: int) -> dict[str, int]:
+    """Symbols of the memory layout: the 4 dims in memory order, the last one innermost."""
+    outer, mid, rows_dim, inner = dims
+    h, w = rows_dim, inner
     dt = normalize_dtype(dtype)
     tile = TILE_BYTES[dt]
     esize = ELEMENT_BYTES[dt]
     ht, wt = div_up(h, TILE_HEIGHT), div_up(w, TILE_WIDTH)
     stick = round_up(w * esize, alignment)
-    nc = n * c
+    nc = outer * mid
     env: dict[str, int] = {
-        "N": n, "C": c, "H": h, "W": w, "NC": nc, "B": n,
-        "batch": n, "batch_size": n, "channels": c, "height": h, "width": w,
-        "Ht": ht, "Wt": wt, "Ct": wt, "HW": h * w, "HtWt": ht * wt,
+        "NC": nc,
+        "Ht": ht, "Wt": wt, "Ct": wt, "HtWt": ht * wt,
         "Hp": ht * TILE_HEIGHT, "Wp": wt * TILE_WIDTH,
         "tile_size": tile, "input_tile_size": tile, "output_tile_size": tile, "single_tile_size": tile,
         "in_tile_size": tile, "out_tile_size": tile,

@@ -213,6 +213,8 @@ class OpSpec(Provenanced):
     validation_behavior: list[str] = field(default_factory=list)
     # symbols the spec defines itself ("Wt = ceil(W / TILE_WIDTH)", "const uint32_t out_ntiles_c = ...;"): name -> expr
     symbols: dict[str, str] = field(default_factory=dict)
+    # how a 4-D sample shape is read: "NCHW" (default) or "NHWC" (the spec says its input is channels last)
+    dim_order: str = "NCHW"
     sections: list[Section] = field(default_factory=list)
     warnings: list[SpecWarning] = field(default_factory=list)
 

@@ -37,7 +37,7 @@ from wizard.model import (
 __all__ = ["apply_overrides", "cb_to_dict", "cb_from_dict", "CB_FIELDS", "OVERRIDE_FIELDS"]
 
 _MANUAL = Confidence.MANUAL
-_TOP = ("name", "category", "planning_mode")
+_TOP = ("name", "category", "planning_mode", "dim_order")
 _WORK = ("unit", "unit_size", "total_units", "strategy", "row_wise", "per_core", "remainder", "grid")
 _OUTPUT = ("shape", "padded_shape", "dtype", "layout", "memory_layout", "buffer_type")
 _PARAM = ("type", "required", "valid_range", "default", "description")
@@ -127,6 +127,10 @@ def _apply_one(spec: OpSpec, key: str, value: Any) -> None:
     if len(parts) == 1:
         if key not in _TOP:
             raise KeyError(f"unknown field '{key}' (known: {', '.join(_TOP)}, work.*, output.*, parameters.*)")
+        if key == "dim_order":
+            value = str(value).strip().upper()
+            if value not in ("NCHW", "NHWC"):
+                raise _Bad("the dimension order is NCHW or NHWC")
         _set(spec, key, value)
         return
     head = parts[0]

@@ -150,6 +150,11 @@ class SessionState:
         self._set("profile", value)
 
     @property
+    def has_sample_shape(self) -> bool:
+        """Whether the user chose a sample shape (else ``sample_shape`` is the default)."""
+        return bool(self._doc.get("sample_shape"))
+
+    @property
     def sample_shape(self) -> tuple[int, ...]:
         v = self._doc.get("sample_shape")
         return tuple(int(x) for x in v) if v else DEFAULT_SHAPE

@@ -52,7 +52,8 @@ def test_json_has_line_and_confidence_for_every_value(capsys: pytest.CaptureFixt
         assert all(set(v) == {"value", "line", "confidence"} for k, v in data[group].items() if k != "raw"), group
     assert data["cbs"][9]["aliases"]["value"] == ["cb_output_tiled"]
     assert data["work"]["total_units"] == {"value": "Ht", "line": 143, "confidence": "explicit"}
-    assert data["sample"] == {"shape": [2, 3, 64, 128], "dtype": "bfloat16", "source": "from --shape"}
+    assert data["sample"] == {"shape": [2, 3, 64, 128], "dtype": "bfloat16", "source": "from --shape",
+                              "dim_order": "NCHW"}
     assert data["split"]["units"] == 2 and data["split"]["num_cores"] == 1  # Ht=2 on a single core
     assert data["l1"]["fits"] is True and data["l1"]["rows"][0]["bytes"] == 2 * 4 * 2048  # 2*Wt pages, Wt=4
     assert [w["code"] for w in data["warnings"]] == ["work-unit-ignores-batch"]
@@ -153,7 +154,8 @@ def test_budget_uses_the_spec_own_definitions(capsys: pytest.CaptureFixture[str]
     l1 = json.loads(out)["l1"]
     assert l1["errors"] == [] and l1["fits"] is True
     c5 = next(r for r in l1["rows"] if r["index"] == 5)
-    assert c5["bytes"] == 16 * 2 * ((32 + 15) // 16) * 2  # FACE_WIDTH * element_size * out_ntiles_c * 2, C=32
+    # FACE_WIDTH * element_size * out_ntiles_c * 2; the spec's input is NHWC, so C is the last dim (64)
+    assert c5["bytes"] == 16 * 2 * ((64 + 15) // 16) * 2
 
 
 def test_bad_dtype_and_shape_are_usage_errors(capsys: pytest.CaptureFixture[str], specs_dir: Path) -> None:

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         shape, shape_src = sample_shape(spec)
     summary = hardware_summary(spec, args.profile, shape, args.dtype)
-    summary["sample"] = {"shape": list(shape), "dtype": args.dtype, "source": shape_src}
+    summary["sample"] = {"shape": list(shape), "dtype": args.dtype, "source": shape_src, "dim_order": spec.dim_order}
     out = sys.stdout
     if args.json:
         json.dump(spec_to_json(spec) | summary, out, indent=2)
@@ -66,7 +66,7 @@ def hardware_summary(spec: OpSpec, profile_name: str | None, shape: tuple[int, .
                                           "l1_budget": profile.l1_budget, "l1_size": profile.l1_size}}
     split: dict[str, Any] = {"strategy": spec.work.strategy.value, "total_units_expr": spec.work.total_units}
     try:
-        units = total_units(spec.work, shape, dtype)
+        units = total_units(spec.work, shape, dtype, dim_order=spec.dim_order)
         grid = (1, 1) if spec.work.strategy is Strategy.SINGLE_CORE else profile.grid
         ws = split_work_to_cores(grid, units, spec.work.row_wise)
         split |= {
@@ -83,7 +83,7 @@ def hardware_summary(spec: OpSpec, profile_name: str | None, shape: tuple[int, .
     budget: dict[str, Any]
     if spec.cbs:
         try:
-            b = l1_budget(spec.cbs, profile, shape, dtype, symbols=spec.symbols)
+            b = l1_budget(spec.cbs, profile, shape, dtype, symbols=spec.symbols, dim_order=spec.dim_order)
             budget = {
                 "rows": [{"index": r.index, "name": r.name, "page_kind": r.page_kind.value,
                           "data_format": r.data_format, "page_size": r.page_size, "num_pages": r.num_pages,
@@ -198,6 +198,7 @@ def render_human(spec: OpSpec, summary: dict[str, Any]) -> str:
         ["name", spec.name or "-", *_where(spec, "name")],
         ["category", spec.category or "-", *_where(spec, "category")],
         ["planning mode", spec.planning_mode or "-", *_where(spec, "planning_mode")],
+        ["input dims", spec.dim_order, *_where(spec, "dim_order")],
     ])
 
     if spec.references:
@@ -267,6 +268,8 @@ def render_human(spec: OpSpec, summary: dict[str, Any]) -> str:
     sample = summary["sample"]
     prof = summary["profile"]
     shape_txt = ",".join(str(d) for d in sample["shape"])
+    if sample.get("dim_order", "NCHW") != "NCHW":
+        shape_txt += f" ({sample['dim_order']})"
     split = summary["split"]
     L += ["", f"Work split on {prof['name']} (grid {prof['grid'][0]}x{prof['grid'][1]}), sample shape {shape_txt} "
               f"{sample['dtype']} ({sample['source']})"]

@@ -82,6 +82,7 @@ def _extract(text: str, spec: OpSpec, warn, path: Path | None) -> None:
     from wizard.spec.cbs import extract_cbs, select_cb_tables
     from wizard.spec.checks import check_cbs, check_sections, check_symbols
     from wizard.spec.kernels import extract_kernels
+    from wizard.spec.layout import extract_dim_order
     from wizard.spec.markdown import parse_markdown
     from wizard.spec.notes import extract_notes
     from wizard.spec.overview import extract_overview
@@ -91,6 +92,7 @@ def _extract(text: str, spec: OpSpec, warn, path: Path | None) -> None:
     spec.sections = [Section(h.title, h.level, h.line, min(h.end_line, len(doc.lines))) for h in doc.headings]
     extract_overview(doc, spec, warn, path)
     extract_api(doc, spec, warn)
+    extract_dim_order(spec)
     extract_kernels(doc, spec)
     spec.cbs = extract_cbs(doc, warn)
     extract_work(doc, spec, warn)
@@ -115,6 +117,8 @@ def sample_shape(spec: OpSpec) -> tuple[tuple[int, ...], str]:
                 dims = tuple(int(g) for g in m.groups())
                 if all(d > 0 for d in dims):
                     return dims, f"from the spec's test criteria ({title})"
+    if spec.dim_order == "NHWC":  # a 32x32 image with 64 channels, not a 1-pixel-high one
+        return (1, 32, 32, 64), "default (N,H,W,C): the spec's test criteria list no 4-D shape"
     return (1, 1, 32, 64), "default: the spec's test criteria list no 4-D shape"
 
 

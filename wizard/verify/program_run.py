@@ -83,7 +83,7 @@ def run_program_check(
     design = build_design(spec, profile)
     shape = tuple(shape or state.sample_shape)
     dtype = state.sample_dtype or "bfloat16"
-    budget = l1_budget(spec.cbs, profile, shape, dtype, symbols=spec.symbols)
+    budget = l1_budget(spec.cbs, profile, shape, dtype, symbols=spec.symbols, dim_order=spec.dim_order)
     bad = [r for r in budget.rows if r.total is None or r.page_size is None]
     findings: list[Finding] = []
     factory = next(iter(sorted((op_dir / "device").glob("*program_factory.cpp"))), None)
@@ -92,7 +92,7 @@ def run_program_check(
         for r in bad:
             findings.append(Finding(CHECK, where, None, f"c_{r.index} ({r.name}) has no size at shape {list(shape)}: {r.error}", Severity.WARNING))
         return findings
-    units = total_units(spec.work, shape, dtype)
+    units = total_units(spec.work, shape, dtype, dim_order=spec.dim_order)
     with tempfile.TemporaryDirectory(prefix="ttnn-wizard-mockrun-") as tmp:
         jobs, _compute, notes = plan_jobs(op_dir, tc, arch, Path(tmp) / "overlay")
         findings += notes
