@@ -337,6 +337,18 @@ _SYMBOLS: dict[str, str] = {
     "FACE_HEIGHT": "tt::constants::FACE_HEIGHT",
     "FACE_HW": "tt::constants::FACE_HW",
 }
+for _alias, _dim in (("B", "N"), ("batch", "N"), ("batch_size", "N"), ("channels", "C"), ("height", "H"),
+                     ("width", "W")):
+    _SYMBOLS[_alias] = _SYMBOLS[_dim]
+# An NHWC (channels-last) input names its dims differently from its memory layout: N, H, W, C are
+# shape[-4..-1], while the physical symbols (W = stick width, NC, Ht, Wt ...) stay those of the last two dims.
+_NHWC_SYMBOLS: dict[str, str] = {
+    "N": "input_batch", "B": "input_batch", "batch": "input_batch", "batch_size": "input_batch",
+    "H": "input_height", "height": "input_height",
+    "W": "input_width", "width": "input_width",
+    "C": "input_channels", "channels": "input_channels",
+    "HW": "(input_height * input_width)",
+}  # fmt: skip
 # Names like out_ntiles_c / in_ntiles_c (tiles along the channel = last dim) are Wt too.
 _WT_ALIAS = re.compile(r"^(in|out|input|output)?_?n?_?tiles?_?(c|w|per_row)$", re.I)
 _TILE_SIZE_FACTOR = re.compile(r"\*\s*(input_|output_|in_|out_|single_)?tile_size\b|\b(input_|output_|in_|out_|single_)?tile_size\s*\*")
@@ -377,6 +389,13 @@ _HOST_VARS: dict[str, tuple[str, str, tuple[str, ...], str]] = {
         "",
     ),
     "N": ("const uint32_t", "NC / C", ("NC", "C"), ""),
+    # NHWC inputs (see _NHWC_SYMBOLS): the image's dims by name
+    "input_batch": ("const uint32_t", "input.padded_shape().rank() >= 4 ? input.padded_shape()[-4] : 1u", (),
+                    "NHWC input: images"),
+    "input_height": ("const uint32_t", "input.padded_shape().rank() >= 3 ? input.padded_shape()[-3] : 1u", (),
+                     "NHWC input: image height"),
+    "input_width": ("const uint32_t", "input.padded_shape()[-2]", (), "NHWC input: image width"),
+    "input_channels": ("const uint32_t", "input.padded_shape()[-1]", (), "NHWC input: channels (one stick)"),
     "input_stick_size": ("const uint32_t", "W * input.element_size()", ("W",), "bytes of one input row"),
     "input_stick_size_aligned": (
         "const uint32_t",
@@ -426,7 +445,8 @@ def _cpp_from_node(node: tuple, mapping: dict[str, str]) -> str:
         return f"{name}({', '.join(args)})"
     op = "/" if node[1] == "//" else node[1]
     left, right = _cpp_from_node(node[2], mapping), _cpp_from_node(node[3], mapping)
-    if node[3][0] == "bin" and (node[3][1] in "+-" or op in "/%-"):
+    # integer division does not associate: a * (b / c) != a * b / c, so a right-hand / or % keeps its parens
+    if node[3][0] == "bin" and (node[3][1] in ("+", "-", "/", "//", "%") or op in "/%-"):
         right = f"({right})"
     if node[2][0] == "bin" and node[2][1] in "+-" and op in "*/%":
         left = f"({left})"
@@ -454,15 +474,21 @@ class _Ctx:
         constants of 1 with a warning (the generated code says so), so the factory still compiles."""
         from wizard.expr import ExprError, parse_expr
 
+        if self.spec.symbols:
+            # the spec's own definitions first (image_rotate: out_ntiles_c = ceil(C / FACE_WIDTH), not Wt)
+            from wizard.spec.symbols import expand_symbols
+
+            text = expand_symbols(text, self.spec.symbols)
         try:
             expr = parse_expr(text)
         except ExprError as exc:
             self.warn("design-bad-expression", f"{what} '{text}' is not an expression ({exc})", line, Severity.ERROR)
             return "1", set()
         mapping: dict[str, str] = {}
+        names = {**_SYMBOLS, **_NHWC_SYMBOLS} if self.spec.dim_order == "NHWC" else _SYMBOLS
         for sym in expr.symbols:
-            if sym in _SYMBOLS:
-                mapping[sym] = _SYMBOLS[sym]
+            if sym in names:
+                mapping[sym] = names[sym]
             elif _WT_ALIAS.match(sym):
                 mapping[sym] = "Wt"
             else:
@@ -968,9 +994,10 @@ def _build_work(spec: OpSpec, kind: str, ctx: _Ctx) -> WorkDesign:
         notes.append(f"the spec's total '{w.total_units}' ignores the batch dims; the factory splits {total} units")
         ctx.warn("design-work-batch", notes[-1], line)
     elif w.total_units and w.total_units.replace(" ", "") != total.replace(" ", ""):
+        nhwc = " (the input is NHWC: its sticks are its pixels)" if spec.dim_order == "NHWC" else ""
         notes.append(
             f"the spec's total '{w.total_units}'; the factory computes it as {total} "
-            "(W, H = the tensor's last two dims, NC = all dims before them)"
+            f"(W, H = the tensor's last two dims, NC = all dims before them){nhwc}"
         )
     return WorkDesign(
         strategy=w.strategy,

@@ -114,7 +114,12 @@ def test_image_rotate_design() -> None:
     ]
     assert all(c.page_kind is PageKind.BYTES and c.num_pages_cpp == "1" for c in d.cbs)
     assert d.cb(1).page_size_cpp == "4 * input_stick_size_aligned * 2"
-    assert d.cb(5).page_size_cpp == "tt::constants::FACE_WIDTH * element_size * Wt * 2"  # out_ntiles_c -> Wt
+    # out_ntiles_c is the spec's own ceil(C / FACE_WIDTH); C of an NHWC input is its last dim; the parens stay
+    assert d.cb(5).page_size_cpp == (
+        "tt::constants::FACE_WIDTH * element_size * "
+        "((input_channels + tt::constants::FACE_WIDTH - 1) / tt::constants::FACE_WIDTH) * 2"
+    )
+    assert "input_channels" in {v.name for v in d.host_vars}
     assert d.cb(3).stub_use == "once"
     params = {p.name: p for p in d.params}
     assert params["angle"].required and params["angle"].test_value == "1.0"
@@ -303,3 +308,21 @@ def test_stage6_shapes_that_overflow_l1_are_left_out() -> None:
     assert all(s[-1] <= 64 for s in d.test_shapes["stage6"])
     assert any(w.code == "design-l1" and "(1, 1, 64, 128)" in w.message for w in d.warnings)
     assert build_design(spec).test_shapes["stage6"][1] == (1, 1, 64, 128)  # no profile: nothing filtered
+
+
+def test_integer_division_keeps_its_parens_and_dim_names_map_by_order() -> None:
+    from wizard.design import _Ctx
+    from wizard.model import OpSpec
+
+    nchw = _Ctx(OpSpec(name="x"))
+    assert nchw.to_cpp("a * (b / c)")[0] == "a * (b / c)"
+    assert nchw.to_cpp("a * b / c")[0] == "a * b / c"
+    assert nchw.to_cpp("(a / b) * c")[0] == "a / b * c"  # left-to-right: the same value without parens
+    assert nchw.to_cpp("a * (b % c)")[0] == "a * (b % c)"
+    names = _Ctx(OpSpec(name="x"))
+    cpp, used = names.to_cpp("height * width * channels * batch")
+    assert cpp == "H * W * C * N" and not names.extra_vars  # aliases, not unknown constants of 1
+    nhwc = _Ctx(OpSpec(name="x", dim_order="NHWC"))
+    assert nhwc.to_cpp("N * H * W")[0] == "input_batch * input_height * input_width"
+    assert nhwc.to_cpp("C * element_size")[0] == "input_channels * element_size"
+    assert nhwc.to_cpp("Wt * tile_size")[0] == "Wt * input_tile_size"  # physical symbols unchanged

@@ -38,10 +38,10 @@ ImageRotateProgramFactory::cached_program_t ImageRotateProgramFactory::create(
     // row width (elements): one stick / page of a row-major tensor
     const uint32_t W = input.padded_shape()[-1];
     const uint32_t H = input.padded_shape()[-2];
-    // tiles per tile-row
-    const uint32_t Wt = tt::div_up(W, tt::constants::TILE_WIDTH);
     // all leading (batch) dims folded together
     const uint32_t NC = static_cast<uint32_t>(input.physical_volume() / (static_cast<uint64_t>(H) * W));
+    // NHWC input: channels (one stick)
+    const uint32_t input_channels = input.padded_shape()[-1];
     // bytes of one input row
     const uint32_t input_stick_size = W * input.element_size();
     // input page size (row-major): NEVER hard-code the alignment
@@ -57,7 +57,7 @@ ImageRotateProgramFactory::cached_program_t ImageRotateProgramFactory::create(
     // ---- Work split ------------------------------------------------------------------------------------------------
     // Unit: one stick. Batch-aware total: NC * H.
     // the spec's total 'N*H*W'; the factory computes it as NC * H (W, H = the tensor's last two dims, NC = all dims
-    // before them) work units (sticks) over the whole batch
+    // before them) (the input is NHWC: its sticks are its pixels) work units (sticks) over the whole batch
     const uint32_t num_units = NC * H;
     // split_work_to_cores gives group 1 one unit more than group 2 when the units do not divide evenly.
     const auto grid = input.device()->compute_with_storage_grid_size();
@@ -89,7 +89,9 @@ ImageRotateProgramFactory::cached_program_t ImageRotateProgramFactory::create(
     // Pages: bytes; spec size: FACE_WIDTH*element_size*out_ntiles_c*2; one page of that many bytes.
     // Stub: compute pushes 1 page(s) per unit; the writer pops them.
     constexpr uint32_t cb_output_idx = tt::CBIndex::c_5;
-    const uint32_t cb_output_page_size = tt::constants::FACE_WIDTH * element_size * Wt * 2;
+    const uint32_t cb_output_page_size =
+        tt::constants::FACE_WIDTH * element_size *
+        ((input_channels + tt::constants::FACE_WIDTH - 1) / tt::constants::FACE_WIDTH) * 2;
     const uint32_t cb_output_num_pages = 1;
     tt::tt_metal::create_cb(
         cb_output_idx, program, all_cores, cb_output_page_size, cb_output_num_pages, output_data_format);
