@@ -185,6 +185,10 @@ def parse_size(cell: str) -> tuple[str, PageKind | None, str | None]:
     return text, None, None
 
 
+# A phrase that names the page itself ("RM sticks packed as tile-sized pages", "RM sticks in tile pages") decides
+# over a mention of the data's layout that comes first.
+_TILE_PAGES = re.compile(r"\btile[- _]?(?:sized?\s+)?pages?\b|\bpages?\s+(?:of|are)\s+tile[- _]?sized?\b", re.I)
+_STICK_PAGES = re.compile(r"\b(?:stick|row)[- _]?(?:sized?\s+)?pages?\b", re.I)
 _TILE_WORDS = re.compile(r"\btile[- ]?sized\b|\btiles?\b|\btile[_ ]layout\b|\btiled\b|\btile_", re.I)
 _STICK_WORDS = re.compile(r"\brow[-_ ]?major|\brm\b|\bsticks?\b", re.I)
 
@@ -193,6 +197,10 @@ def _kind_from_text(*texts: str) -> PageKind | None:
     """Tile or stick pages from a Layout cell or a purpose: the first kind named wins
     ("Tile-sized pages (RM data)" is tile pages; "RM sticks" is stick pages)."""
     s = " ".join(texts)
+    if _TILE_PAGES.search(s) and not _STICK_PAGES.search(s):
+        return PageKind.TILE
+    if _STICK_PAGES.search(s) and not _TILE_PAGES.search(s):
+        return PageKind.STICK
     t, r = _TILE_WORDS.search(s), _STICK_WORDS.search(s)
     if t and (not r or t.start() <= r.start()):
         return PageKind.TILE
@@ -305,13 +313,17 @@ def _fill_from(cbs: list[CircularBuffer], others: list[CircularBuffer]) -> list[
         done = False
         for f in _FILLABLE:
             mine, theirs = cb.source(f), o.source(f)
-            if theirs is None or theirs.confidence is not EXPLICIT:
+            if theirs is None or theirs.confidence not in (EXPLICIT, INFERRED):
                 continue
             if mine is not None and mine.confidence is EXPLICIT:
                 continue
+            # An inference from the other row's name/purpose (a scaler is bfloat16, a constant lives for the
+            # program) beats this row's bare default, but not this row's own inference.
+            if theirs.confidence is INFERRED and mine is not None and mine.confidence is not DEFAULT:
+                continue
             setattr(cb, f, getattr(o, f))
-            cb.mark(f, theirs.line, EXPLICIT)
-            done = True
+            cb.mark(f, theirs.line, theirs.confidence)
+            done = done or theirs.confidence is EXPLICIT
         mine, theirs = cb.source("name"), o.source("name")
         if theirs is not None and theirs.confidence is EXPLICIT:
             if mine is None or mine.confidence is not EXPLICIT:

@@ -113,7 +113,7 @@ def lifetime_of(text: str) -> Lifetime | None:
     if first in {"program", "kernel", "global", "static", "constant", "once"} or "program lifetime" in s:
         return Lifetime.PROGRAM
     if first in {"block", "per-iter", "per-iteration", "iteration", "tile", "per-tile", "transient", "streaming",
-                 "phase", "per-phase", "pass", "per-pass", "temporary", "scratch"}:
+                 "phase", "per-phase", "pass", "per-pass", "temporary", "scratch", "chunk", "per-chunk"}:
         return Lifetime.BLOCK
     if first in {"row", "persistent", "tile-row", "per-row", "tile_row", "retained"}:
         return Lifetime.ROW
@@ -121,7 +121,7 @@ def lifetime_of(text: str) -> Lifetime | None:
         rest = s[4:]
         if rest.startswith(("tile-row", "tile row", "row", "sample", "group", "batch")):
             return Lifetime.ROW
-        if rest.startswith(("tile", "iter", "block", "phase", "pass", "unit", "stick", "page")):
+        if rest.startswith(("tile", "iter", "block", "phase", "pass", "unit", "stick", "page", "chunk")):
             return Lifetime.BLOCK
         if rest.startswith(("program", "kernel", "launch")):
             return Lifetime.PROGRAM

@@ -254,6 +254,8 @@ def _expr_in_text(text: str) -> tuple[str, frozenset[str]] | None:
     """A parenthesised or function-argument expression of shape symbols inside prose."""
     s = re.split(r"(?i)\bfuture\b|\blater\b|\bextension\b", plain(text))[0]  # a later version's split is not this one's
     for m in re.finditer(r"\(([^()]+)\)", s):
+        if re.search(r"[/%]\s*$", s[: m.start()]):
+            continue  # "volume / (H * W)": a divisor inside a larger formula, not the total
         for part in m.group(1).split(","):
             e, symbols, err = try_expr(part)
             if err is None and e is not None and symbols and symbols <= _TOTAL_SYMBOLS:
