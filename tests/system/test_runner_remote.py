@@ -165,3 +165,26 @@ def test_lost_link_is_reported_and_the_remote_run_stops_itself(box: dict[str, An
             break
         time.sleep(0.1)
     assert _dead(test_pid) and _dead(grandchild)
+
+
+def test_sync_removes_what_was_deleted_here_and_nothing_else(box: dict[str, Any], tmp_path: Path) -> None:
+    from wizard.runner import AGENT_DIR
+
+    op = tmp_path / "op"
+    (op / "kernels").mkdir(parents=True)
+    (op / "kernels" / "reader_old.cpp").write_text("// old name\n")
+    (op / "keep.cpp").write_text("// stays\n")
+    remote = tmp_path / "box-op"
+    rb = RemoteBox(box["target"])
+    try:
+        rb.sync_op_dir(op, str(remote), AGENT_DIR)
+        assert (remote / "kernels" / "reader_old.cpp").is_file() and rb.removed == []
+        (remote / "notes_on_the_box.txt").write_text("someone's file on the box\n")
+        (op / "kernels" / "reader_old.cpp").rename(op / "kernels" / "reader_new.cpp")
+        rb.sync_op_dir(op, str(remote), AGENT_DIR)
+        assert rb.removed == ["kernels/reader_old.cpp"]
+        assert not (remote / "kernels" / "reader_old.cpp").exists()
+        assert (remote / "kernels" / "reader_new.cpp").is_file() and (remote / "keep.cpp").is_file()
+        assert (remote / "notes_on_the_box.txt").is_file()  # never sent by us: never removed
+    finally:
+        rb.close()

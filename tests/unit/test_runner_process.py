@@ -71,3 +71,14 @@ def test_stop_kills_the_group_with_grandchildren_only() -> None:
     finally:
         bystander.kill()
         bystander.wait()
+
+
+def test_stale_files_trusts_no_path_from_the_box() -> None:
+    from wizard.runner.remote import stale_files
+
+    previous = "\n".join([
+        "a.cpp", "kernels/old.cpp", "keep.cpp", "../outside.txt", "/etc/passwd", "kernels/../../x", "./y",
+        ".ttnn-wizard/state.toml", "__pycache__/m.pyc", "", "  ",
+    ])
+    assert stale_files(previous, ["keep.cpp", "a.cpp"]) == ["kernels/old.cpp"]
+    assert stale_files("", ["a.cpp"]) == []

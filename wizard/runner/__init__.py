@@ -283,6 +283,10 @@ class Runner:
             emit(f"{PREFIX}syncing {self.op_dir.name} to {self.host}:{op_remote}")
             sent = self._box.sync_op_dir(self.op_dir, op_remote, AGENT_DIR)
             emit(f"{PREFIX}synced {sent // 1024} KiB")
+            removed = getattr(self._box, "removed", [])
+            if removed:
+                shown = ", ".join(removed[:5]) + (f" and {len(removed) - 5} more" if len(removed) > 5 else "")
+                emit(f"{PREFIX}removed on the box (deleted here since the last sync): {shown}")
             if self._stop.is_set():
                 result.status = RunStatus.STOPPED
                 return None

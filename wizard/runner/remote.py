@@ -31,6 +31,9 @@ from wizard.runner.process import StreamingProcess
 _HOST_RE = re.compile(r"^(?:(?P<user>[A-Za-z0-9._][A-Za-z0-9._-]*)@)?(?P<host>[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::(?P<port>\d{1,5}))?$")
 AGENT_FILES = ("agent.py", "device.py")
 AGENT_REL = ".ttnn-wizard/agent"
+# What the last sync put on the box (op-relative paths, one per line): a file deleted here since then is
+# removed there, and nothing we did not put there is ever touched.
+MANIFEST_REL = ".ttnn-wizard/synced-files"
 _EXCLUDE = {".ttnn-wizard", "__pycache__", ".pytest_cache"}
 
 
@@ -82,20 +85,48 @@ def default_ssh_opts() -> list[str]:
     return opts + shlex.split(extra)
 
 
-def op_tar(op_dir: Path, agent_src: Path | None = None) -> bytes:
-    """The op directory (minus wizard state and caches) and the agent files, as an uncompressed tar."""
+def op_files(op_dir: Path) -> list[str]:
+    """The op directory's files to send (op-relative POSIX paths): no wizard state, caches or symlinks."""
+    out = []
+    for path in sorted(op_dir.rglob("*")):
+        rel = path.relative_to(op_dir)
+        if _EXCLUDE.intersection(rel.parts) or path.is_symlink():
+            continue  # symlinks could point outside the op dir: never follow or send them
+        if path.is_file():
+            out.append(rel.as_posix())
+    return out
+
+
+def op_tar(op_dir: Path, agent_src: Path | None = None, files: Sequence[str] | None = None) -> bytes:
+    """The op directory (minus wizard state and caches), the agent files and the manifest, as an uncompressed tar."""
+    files = op_files(op_dir) if files is None else list(files)
     buf = io.BytesIO()
     with tarfile.open(fileobj=buf, mode="w") as tar:
-        for path in sorted(op_dir.rglob("*")):
-            rel = path.relative_to(op_dir)
-            if _EXCLUDE.intersection(rel.parts) or path.is_symlink():
-                continue  # symlinks could point outside the op dir: never follow or send them
-            if path.is_file():
-                tar.add(str(path), arcname=rel.as_posix(), recursive=False)
+        for rel in files:
+            tar.add(str(op_dir / rel), arcname=rel, recursive=False)
         if agent_src is not None:
             for name in AGENT_FILES:
                 tar.add(str(agent_src / name), arcname=f"{AGENT_REL}/{name}", recursive=False)
+        manifest = ("\n".join(files) + "\n").encode()
+        info = tarfile.TarInfo(MANIFEST_REL)
+        info.size, info.mtime, info.mode = len(manifest), int(time.time()), 0o644
+        tar.addfile(info, io.BytesIO(manifest))
     return buf.getvalue()
+
+
+def stale_files(previous_manifest: str, now: Sequence[str]) -> list[str]:
+    """Files the last sync sent that are gone here: safe op-relative paths only (the manifest lives on the box,
+    so it is not trusted to name anything outside the op directory or inside the wizard's own folder)."""
+    keep = set(now)
+    out = []
+    for line in previous_manifest.splitlines():
+        rel = line.strip()
+        parts = rel.split("/")
+        if (not rel or rel in keep or rel.startswith("/") or any(p in ("", ".", "..") for p in parts)
+                or _EXCLUDE.intersection(parts)):
+            continue
+        out.append(rel)
+    return sorted(set(out))
 
 
 class RemoteBox:
@@ -107,6 +138,7 @@ class RemoteBox:
         self.ssh_opts = list(ssh_opts) if ssh_opts is not None else default_ssh_opts()
         self.connect_timeout = connect_timeout
         self._machine: Any = None
+        self.removed: list[str] = []  # what the last sync_op_dir deleted on the box
 
     @property
     def machine(self) -> Any:
@@ -151,14 +183,27 @@ class RemoteBox:
             raise RemoteError(f"{self.spec}: {' '.join(argv[:2])} failed: {_one_line(exc)}") from None
 
     def sync_op_dir(self, op_dir: Path, remote_op_dir: str, agent_src: Path) -> int:
-        """Upload the op dir (and the agent) into ``remote_op_dir``; returns the number of bytes sent."""
-        data = op_tar(op_dir, agent_src)
+        """Upload the op dir (and the agent) into ``remote_op_dir``; returns the number of bytes sent.
+
+        Files an earlier sync sent that were deleted here since are removed there (``self.removed``), so a
+        renamed kernel or test does not linger on the box; files we never sent are left alone."""
+        files = op_files(op_dir)
+        data = op_tar(op_dir, agent_src, files)
         rc, _, err = self.run(["mkdir", "-p", remote_op_dir])
         if rc != 0:
             raise RemoteError(f"{self.spec}: cannot create {remote_op_dir}: {err.strip()}")
+        base = remote_op_dir.rstrip("/")
+        rc, previous, _ = self.run(["cat", f"{base}/{MANIFEST_REL}"])
+        stale = stale_files(previous if rc == 0 else "", files)
         rc, _, err = self.run(["tar", "-x", "-f", "-", "-C", remote_op_dir], stdin=data, timeout=300)
         if rc != 0:
             raise RemoteError(f"{self.spec}: unpacking the op directory into {remote_op_dir} failed: {err.strip()}")
+        self.removed = []
+        if stale:
+            rc, _, err = self.run(["rm", "-f", "--", *[f"{base}/{rel}" for rel in stale]])
+            if rc != 0:
+                raise RemoteError(f"{self.spec}: removing files deleted here from {remote_op_dir} failed: {err.strip()}")
+            self.removed = stale
         return len(data)
 
     def start_agent(self, agent_path: str, cfg_json: str, python: str = "python3") -> StreamingProcess:
