@@ -558,6 +558,11 @@ def _build_tensors(spec: OpSpec, ctx: _Ctx) -> list[TensorDesign]:
     if not names:
         names = ["input_tensor"]
         ctx.warn("design-no-input", "no input tensor named in Parameters or requirements; assuming 'input_tensor'")
+    # v2 specs list only the extra tensors (gamma, beta) under Parameters and describe the input in "Input Tensor
+    # Requirements": the input, not the first parameter, is the primary tensor the factory's metadata follows.
+    first_input = next((n for n in names if _tensor_field(n) == "input"), None)
+    if first_input is not None:
+        names = [first_input, *(n for n in names if n != first_input)]
     tensors: list[TensorDesign] = []
     seen: set[str] = set()
     for i, name in enumerate(names):
