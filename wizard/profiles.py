@@ -49,6 +49,8 @@ class HardwareProfile:
     host: str | None = None  # user@box for remote runs; None = local
     remote_root: str | None = None  # the tt-metal checkout on the remote box (with host)
     test_env: dict[str, str] = field(default_factory=dict)
+    # on a dispatch timeout, have tt-metal run the checkout's tools/tt-triage.py into the run's log folder
+    triage: bool = True
     l1_reserved: int = 0  # estimate of L1 below the allocator base (firmware, mailboxes, kernel config)
     source: list[str] = field(default_factory=list)  # files this profile was read from, base first
 
@@ -92,7 +94,7 @@ _KINDS: dict[str, str] = {
     "grid_x": "pos_int", "grid_y": "pos_int", "l1_size": "pos_int", "l1_budget": "pos_int", "l1_reserved": "int",
     "dram_banks": "pos_int", "l1_alignment": "pos_int", "dram_alignment": "pos_int",
     "tile_bytes": "int_table", "test_env": "str_table",
-    "list_cmd": "argv", "reset_cmd": "argv", "build_cmd": "argv", "stage_timeout": "pos_float",
+    "list_cmd": "argv", "reset_cmd": "argv", "build_cmd": "argv", "stage_timeout": "pos_float", "triage": "bool",
 }  # fmt: skip
 _TABLES = ("tile_bytes", "test_env")
 
@@ -115,6 +117,10 @@ def _check_value(key: str, value: Any, path: Path, text: str) -> Any:
     if kind in ("int", "pos_int"):
         if isinstance(value, bool) or not isinstance(value, int) or (kind == "pos_int" and value <= 0) or value < 0:
             raise bad("a positive integer" if kind == "pos_int" else "a non-negative integer")
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise bad("true or false")
         return value
     if kind == "pos_float":
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:

@@ -308,3 +308,54 @@ def test_missing_build_script_is_a_clear_build_failure(runner_checkout: RunnerCh
     res = _runner(co).run_stage(4, on_line=lines.append)
     assert res.status == RunStatus.BUILD_FAILED
     assert any("cannot start ./build_metal.sh" in ln and "No such file" in ln for ln in lines)
+
+
+_TRIAGE_TEST = '''"""A kernel hang as tt-metal reports it: the dispatch timeout runs the triage command, then raises."""
+import os
+import subprocess
+
+
+def test_dispatch_timeout_runs_triage():
+    cmd = os.environ.get("TT_METAL_DISPATCH_TIMEOUT_COMMAND_TO_EXECUTE")
+    assert cmd, "the runner did not set the triage command"
+    subprocess.run(cmd, shell=True, check=False)  # tt-metal runs it through the shell, as here
+    raise RuntimeError("TT_THROW: operation timed out")
+'''
+
+_FAKE_TRIAGE = '''import sys
+print("Device 0 worker core(x= 1,y= 0) BRISC: kernel reader_runner_op stuck at cb_reserve_back(cb_id=0)")
+print("Device 0 worker core(x= 2,y= 0) BRISC: kernel reader_runner_op stuck at cb_reserve_back(cb_id=0)")
+print("args:", " ".join(sys.argv[1:]))
+'''
+
+
+def test_dispatch_timeout_triage_is_captured_and_classified(runner_checkout: RunnerCheckout) -> None:
+    co = runner_checkout
+    (co.op_dir / "test_dev" / "test_stage8_triage.py").write_text(_TRIAGE_TEST)
+    (co.root / "tools").mkdir(exist_ok=True)
+    (co.root / "tools" / "tt-triage.py").write_text(_FAKE_TRIAGE)
+    lines: list[str] = []
+    res = _runner(co).run_stage(8, on_line=lines.append, build=False, timeout=60)
+    text = "\n".join(lines)
+    assert res.status == RunStatus.HANG, (res.summary(), text[-2000:])
+    assert "tt-triage ran" in res.message, res.message
+    assert res.failure is not None and res.failure.kind == FailureKind.CB_DEADLOCK, res.failure
+    assert "cb_reserve_back" in res.failure.summary and "CB 0" in res.failure.summary
+    assert "2 cores" in res.failure.summary
+    assert "triage: Device 0 worker core(x= 1,y= 0)" in text and "--disable-progress" in text
+    logs = list((co.op_dir / ".ttnn-wizard" / "logs").glob("*.triage.log"))
+    assert len(logs) == 1 and "cb_reserve_back" in logs[0].read_text()
+    assert "-r 0" in co.smi_calls()  # a hang: the device is reset
+
+
+def test_a_users_own_triage_command_is_kept(runner_checkout: RunnerCheckout, monkeypatch, tmp_path) -> None:
+    co = runner_checkout
+    (co.op_dir / "test_dev" / "test_stage8_triage.py").write_text(_TRIAGE_TEST)
+    (co.root / "tools").mkdir(exist_ok=True)
+    (co.root / "tools" / "tt-triage.py").write_text(_FAKE_TRIAGE)
+    mine = tmp_path / "mine.txt"
+    monkeypatch.setenv("TT_METAL_DISPATCH_TIMEOUT_COMMAND_TO_EXECUTE", f"echo mine > {mine}")
+    res = _runner(co).run_stage(8, build=False, timeout=60)
+    assert mine.read_text().strip() == "mine"
+    assert not list((co.op_dir / ".ttnn-wizard" / "logs").glob("*.triage.log"))
+    assert res.status != RunStatus.HANG  # no triage file of ours, no hang text: a plain failure

@@ -107,3 +107,15 @@ def test_local_path_mapping(tmp_path: Path) -> None:
     assert r.local_path("/box/tt-metal/ttnn/cpp/ttnn/operations/r/my_op/device/kernels/reader.cpp") == k
     assert r.local_path("/elsewhere/build/my_op/device/kernels/reader.cpp") == k
     assert r.local_path("/usr/include/stdio.h") is None
+
+
+def test_watcher_waypoints_name_the_cb_wait() -> None:
+    from wizard.runner.classify import FailureKind, classify_hang
+
+    log = ("watcher: Device 0 worker core(x= 0,y= 0) virtual(x=18,y=18): D,D,CWFW,D,D rmsg:D0G|BNT\n"
+           "watcher: Device 0 worker core(x= 1,y= 0) virtual(x=19,y=18): D,D,CWFW,D,D rmsg:D0G|BNT\n")
+    f = classify_hang(log, timed_out=False, exit_code=1)
+    assert f.kind is FailureKind.CB_DEADLOCK
+    assert "cb_wait_front" in f.summary and "2 cores" in f.summary and "producer does not push" in f.summary
+    g = classify_hang("watcher: core(x= 3,y= 4): CRBW,D,W,W,W\n", timed_out=True, exit_code=124)
+    assert g.kind is FailureKind.CB_DEADLOCK and "cb_reserve_back" in g.summary and "does not pop" in g.summary

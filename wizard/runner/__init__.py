@@ -230,6 +230,10 @@ class Runner:
                          "junit_family=xunit1", f"--junitxml={junit_path}"],
             "timeout": tmo,
             "junit_path": junit_path,
+            # tt-metal runs tools/tt-triage.py into this file when its dispatch timeout fires (domain.md 4.3)
+            "triage_log": junit_path[: -len(".xml")] + ".triage.log" if junit_path.endswith(".xml") else
+            junit_path + ".triage.log",
+            "triage": bool(getattr(self.profile, "triage", True)),
             "list_cmd": list(getattr(self.profile, "list_cmd", []) or []),
             "reset_cmd": list(getattr(self.profile, "reset_cmd", []) or []),
             "device_id": self.device_id,

@@ -19,6 +19,7 @@ import json
 import os
 import re
 import select
+import shlex
 import signal
 import subprocess
 import sys
@@ -36,6 +37,10 @@ HANG_TEXT = re.compile(
     re.IGNORECASE,
 )
 HANG_EXIT_CODES = (124, 134, 137)
+TRIAGE_ENV = "TT_METAL_DISPATCH_TIMEOUT_COMMAND_TO_EXECUTE"
+TRIAGE_SCRIPT = ("tools", "tt-triage.py")  # relative to the checkout
+WATCHER_LOG = ("generated", "watcher", "watcher.log")
+TRIAGE_MAX_BYTES = 64 * 1024  # what of the triage report goes into the run's output (all of it stays in its file)
 
 
 def _reader_gone() -> bool:
@@ -201,18 +206,23 @@ class Agent:
             dirty.set(str(cfg.get("what", "")))
             test_cmd = [self._python() if a == "@python" else a for a in cfg["test_cmd"]]
             env = device.test_env(base_env, cfg.get("env") or {})
+            triage_log = self._triage_setup(env)
+            run_started = time.time()
             self.event("phase", phase="test", argv=test_cmd)
             rc, timed_out, hang_text = self.run_child(test_cmd, timeout=float(cfg["timeout"]), env=env)
             result.update(test_rc=rc, timed_out=timed_out)
+            triaged = self._triage_report(triage_log, run_started)
+            result["triage_log"] = triage_log if triaged else None
             if self.stop_reason:
                 result["stopped"] = True
                 result["hang_reason"] = ""
                 # stopped mid-run: the device state is unknown, so the flag stays set and the next run resets
-            elif timed_out or rc in HANG_EXIT_CODES or hang_text:
+            elif timed_out or rc in HANG_EXIT_CODES or hang_text or triaged:
                 result["hang"] = True
                 result["hang_reason"] = (
                     f"no result after {float(cfg['timeout']):.0f} s (timeout)" if timed_out
                     else "dispatch timeout text in the output" if hang_text
+                    else "tt-triage ran (the dispatch timeout fired)" if triaged
                     else f"exit code {rc}"
                 )
                 self._reset(result, status, f"hang: {result['hang_reason']}", dirty)
@@ -252,6 +262,54 @@ class Agent:
         self.event("reset_done", rc=rc, output=out[-2000:])
         if rc == 0:
             dirty.clear()
+
+    def _triage_setup(self, env: dict[str, str]) -> str | None:
+        """Have tt-metal run the checkout's tt-triage into our own log file when its dispatch timeout fires.
+
+        tt-metal takes a shell command here (its interface); every piece of it is a path we chose, quoted.
+        A user's own command in the environment wins; no triage script in the checkout, no triage."""
+        log = self.cfg.get("triage_log")
+        script = os.path.join(self.cfg["cwd"], *TRIAGE_SCRIPT)
+        if not self.cfg.get("triage", True) or not log or env.get(TRIAGE_ENV) or not os.path.isfile(script):
+            return None
+        try:
+            os.makedirs(os.path.dirname(log) or ".", exist_ok=True)
+            if os.path.exists(log):
+                os.remove(log)
+        except OSError as exc:
+            self.say(f"no triage capture: cannot prepare {log}: {exc.strerror or exc}")
+            return None
+        env[TRIAGE_ENV] = (f"{shlex.quote(self._python())} {shlex.quote(script)} --disable-progress "
+                           f"> {shlex.quote(log)} 2>&1")
+        return log
+
+    def _triage_report(self, log: str | None, since: float) -> bool:
+        """After the test: a non-empty triage log means the dispatch timeout fired (a hang). Its tail and the
+        watcher log's (when it changed during the run) go into the output, where the classifier reads them."""
+        triaged = False
+        if log and os.path.isfile(log) and os.path.getsize(log) > 0:
+            triaged = True
+            self._dump("triage", log, TRIAGE_MAX_BYTES)
+        watcher = os.path.join(self.cfg["cwd"], *WATCHER_LOG)
+        try:
+            fresh = os.path.getmtime(watcher) >= since
+        except OSError:
+            fresh = False
+        if fresh and (triaged or self.cfg.get("watcher_always")):
+            self._dump("watcher", watcher, 8 * 1024)
+        return triaged
+
+    def _dump(self, tag: str, path: str, limit: int) -> None:
+        try:
+            with open(path, "rb") as f:
+                f.seek(max(0, os.path.getsize(path) - limit))
+                text = f.read().decode("utf-8", "replace")
+        except OSError as exc:
+            self.say(f"cannot read {path}: {exc.strerror or exc}")
+            return
+        self.say(f"{tag} report: {path} (last {min(limit, len(text.encode()))} bytes follow)")
+        lines = text.splitlines()[-400:]
+        self._write(("".join(f"{tag}: {ln}\n" for ln in lines)).encode())
 
     def _python(self) -> str:
         venv = os.path.join(self.cfg["cwd"], "python_env", "bin", "python")

@@ -91,7 +91,8 @@ _COLLECT = re.compile(
     r"collection failure|ImportError|ModuleNotFoundError|SyntaxError|fixture '[\w]+' not found|"
     r"ERROR collecting|IndentationError",
 )
-_WAIT_CB = re.compile(r"cb_wait_front|cb_reserve_back")
+_WAIT_CB = re.compile(r"cb_wait_front|cb_reserve_back|\bCWFW\b|\bCRBW\b")  # watcher: CB wait-front / reserve-back wait
+_CORE = re.compile(r"core\s*\(\s*x\s*=\s*(\d+\s*,\s*y\s*=\s*\d+)\s*\)|core\s*\((\d+\s*,\s*\d+)\)")
 _RISC = re.compile(r"\b(BRISC|NCRISC|TRISC\d?|ERISC)\b")
 _CB_ID = re.compile(r"(?:cb(?:_id)?|CB|CBIndex::c_)\s*[=:#]?\s*(\d{1,2})\b")
 _PY_AT = re.compile(r"^(?P<path>[^\s:][^:\n]*\.py):(?P<line>\d+):", re.MULTILINE)
@@ -173,14 +174,26 @@ def classify_failure(message: str, text: str, *, log: str = "") -> Failure:
 
 
 def classify_hang(log: str, *, timed_out: bool, exit_code: int | None, timeout: float | None = None) -> Failure:
-    """A run that did not end by itself: a device hang (reset follows), a CB deadlock hint, or a plain timeout."""
+    """A run that did not end by itself: a device hang (reset follows), a CB deadlock hint, or a plain timeout.
+
+    The hint reads the triage report and the watcher log the agent puts into the output: a callstack in
+    cb_wait_front / cb_reserve_back, or the watcher's CWFW / CRBW waypoints."""
     tail = log[-200_000:]
-    if _WAIT_CB.search(tail):
-        risc = _RISC.search(tail)
-        cb = _CB_ID.search(tail[_WAIT_CB.search(tail).start():])  # type: ignore[union-attr]
-        bits = [b for b in (risc.group(1) if risc else "", f"CB {cb.group(1)}" if cb else "") if b]
+    wait = _WAIT_CB.search(tail)
+    if wait:
+        after = tail[wait.start():]
+        line_start = tail.rfind("\n", 0, wait.start()) + 1
+        risc = _RISC.search(tail[line_start:]) or _RISC.search(tail)
+        cb = _CB_ID.search(after)
+        cores = {(m.group(1) or m.group(2)).replace(" ", "") for ln in tail.splitlines() if _WAIT_CB.search(ln)
+                 for m in [_CORE.search(ln)] if m}
+        what = {"cb_wait_front": "cb_wait_front", "CWFW": "cb_wait_front",
+                "cb_reserve_back": "cb_reserve_back", "CRBW": "cb_reserve_back"}[wait.group(0)]
+        bits = [b for b in (risc.group(1) if risc else "", f"CB {cb.group(1)}" if cb else "",
+                            f"{len(cores)} cores" if len(cores) > 1 else "") if b]
         where = f" ({', '.join(bits)})" if bits else ""
-        return Failure(FailureKind.CB_DEADLOCK, f"a core is stuck in cb_wait_front/cb_reserve_back{where}",
+        why = ("its consumer does not pop" if what == "cb_reserve_back" else "its producer does not push")
+        return Failure(FailureKind.CB_DEADLOCK, f"a core is stuck in {what}{where}: {why}",
                        NEXT_STEP[FailureKind.CB_DEADLOCK])
     if HANG_TEXT.search(tail):
         line = next((ln.strip() for ln in tail.splitlines() if HANG_TEXT.search(ln)), "dispatch timeout")
