@@ -193,6 +193,10 @@ class PassthroughDesign:
     copy_tiles: bool  # both CBs tile-paged: compute copies through DST
     in_mode: str  # "tiles" (TILE tensor, page = tile) | "rows" (row-major sticks)
     out_mode: str
+    # The CB may hold fewer pages than one unit (a double-buffered 2-tile output CB, a Wt-tile unit): tiles then
+    # move one page at a time (reserve/push 1, wait/pop 1), which cannot deadlock for any capacity >= 1.
+    in_stream: bool = False
+    out_stream: bool = False
 
 
 @dataclass
@@ -1167,6 +1171,37 @@ def _pages_per_unit(kind: PageKind, unit: str, mode: str, narrow: bool) -> str:
     return "1"
 
 
+def holds_unit(num_pages_cpp: str, pages_per_unit: str) -> bool:
+    """Whether a CB of ``num_pages_cpp`` pages provably holds ``pages_per_unit`` (host expressions): the same
+    expression, a whole multiple of it (``2 * Wt``), one page, or two numbers. Anything else is not proven."""
+
+    def norm(t: str) -> str:
+        t = re.sub(r"\s+", "", t)
+        while t.startswith("(") and t.endswith(")") and _balanced(t[1:-1]):
+            t = t[1:-1]
+        return re.sub(r"(?<=\d)[uU]\b", "", t)
+
+    cap, unit = norm(num_pages_cpp), norm(pages_per_unit)
+    if unit == "1" or cap == unit:
+        return True
+    if cap.isdigit() and unit.isdigit():
+        return int(cap) >= int(unit)
+    m = re.fullmatch(r"(\d+)\*(.+)|(.+)\*(\d+)", cap)
+    if m:
+        k, rest = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        return int(k) >= 1 and norm(rest) == unit
+    return False
+
+
+def _balanced(t: str) -> bool:
+    depth = 0
+    for ch in t:
+        depth += (ch == "(") - (ch == ")")
+        if depth < 0:
+            return False
+    return depth == 0
+
+
 def _build_passthrough(
     cin: CBDesign, cout: CBDesign, primary: TensorDesign, output: OutputDesign, work: WorkDesign
 ) -> PassthroughDesign:
@@ -1186,6 +1221,9 @@ def _build_passthrough(
         copy_tiles=cin.page_kind is PageKind.TILE and cout.page_kind is PageKind.TILE,
         in_mode=in_mode,
         out_mode=out_mode,
+        # only tile pages can be split off a unit; a tile-row of sticks needs all its pages at once (TT_FATAL)
+        in_stream=in_mode == "tiles" and not holds_unit(cin.num_pages_cpp, in_pages),
+        out_stream=out_mode == "tiles" and not holds_unit(cout.num_pages_cpp, out_pages),
     )
 
 
@@ -1247,7 +1285,8 @@ def _host_vars_for(
     add("rows_per_batch", "const uint32_t", "H", "rows in one batch slice")
     if pt.in_mode == "tiles":
         add("src_page_size", "const uint32_t", "input_tile_size", "input page = one tile")
-        add("in_l1_stride", "const uint32_t", f"cb_{cin.base}_page_size", "L1 bytes between consecutive tiles")
+        if not pt.in_stream:  # streaming reads each tile at the write pointer: no stride
+            add("in_l1_stride", "const uint32_t", f"cb_{cin.base}_page_size", "L1 bytes between consecutive tiles")
         add("in_read_bytes", "const uint32_t", f"std::min(input_tile_size, cb_{cin.base}_page_size)")
     elif pt.in_mode == "sticks":
         add("src_page_size", "const uint32_t", "input_stick_size_aligned", "input page = one row (stick)")
@@ -1263,7 +1302,8 @@ def _host_vars_for(
         add("in_read_bytes", "const uint32_t", "std::min(input_stick_size, in_l1_stride)")
     if pt.out_mode == "tiles":
         add("dst_page_size", "const uint32_t", "output_tile_size", "output page = one tile")
-        add("out_l1_stride", "const uint32_t", f"cb_{cout.base}_page_size")
+        if not pt.out_stream:
+            add("out_l1_stride", "const uint32_t", f"cb_{cout.base}_page_size")
         add("out_write_bytes", "const uint32_t", f"std::min(output_tile_size, cb_{cout.base}_page_size)")
     elif pt.out_mode == "sticks":
         add("dst_page_size", "const uint32_t", "output_stick_size_aligned", "output page = one row (stick)")
@@ -1294,7 +1334,7 @@ def _build_kernels(
     r_once = [c for c in once if c.producer is Role.READER]
     r_ct += [(f"cb_{c.base}", c.var, f"c_{c.index}: one page, once") for c in r_once]
     r_ct += [("in_pages_per_unit", "in_pages_per_unit", "pages pushed per unit")]
-    if pt.in_mode != "sticks":
+    if pt.in_mode != "sticks" and not pt.in_stream:
         r_ct += [("in_l1_stride", "in_l1_stride", "L1 bytes between rows/pages")]
     r_ct += [
         ("in_read_bytes", "in_read_bytes", "bytes read per row/page"),
@@ -1364,7 +1404,7 @@ def _build_kernels(
     w_ct = [(f"cb_{cout.base}", cout.var, f"c_{cout.index}: passthrough output")]
     w_ct += [(f"cb_{c.base}", c.var, f"c_{c.index}: one page popped once") for c in w_once]
     w_ct += [("out_pages_per_unit", "out_pages_per_unit", "pages popped per unit")]
-    if pt.out_mode != "sticks":
+    if pt.out_mode != "sticks" and not pt.out_stream:
         w_ct += [("out_l1_stride", "out_l1_stride", "L1 bytes between rows/pages")]
     w_ct += [
         ("out_write_bytes", "out_write_bytes", "bytes written per row/page"),
