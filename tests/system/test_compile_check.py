@@ -205,6 +205,21 @@ def test_generated_kernels_of_every_sample_spec_compile(tc: Toolchain, tmp_path:
             assert "from the factory" in f.message, f.message  # CT args came from the generated factory
 
 
+@pytest.mark.parametrize("arch", ARCHES)
+@pytest.mark.parametrize(("in_pages", "out_pages"), [("2", "2"), ("Wt", "2"), ("2 * Wt", "2 * Wt")])
+def test_tile_layout_stubs_compile_whole_unit_and_streaming(tc: Toolchain, tmp_path: Path, arch: str, in_pages: str,
+                                                             out_pages: str) -> None:
+    # the TILE-layout passthrough (no bundled sample has it), with CBs smaller than a unit (one page at a time)
+    synthetic = Path(__file__).resolve().parents[1] / "fixtures" / "synthetic" / "tile_row_scale_spec.md"
+    text = synthetic.read_text().replace("{{IN_PAGES}}", in_pages).replace("{{OUT_PAGES}}", out_pages)
+    spec = tmp_path / "tile_row_scale_spec.md"
+    spec.write_text(text.replace("{{OUTPUT_SHAPE}}", "Same as input"))
+    op = generated_op(spec, tmp_path / "op")
+    findings = check_compile(op, arch, toolchain=tc)
+    assert errors(findings) == [], "\n".join(f.render() for f in findings)
+    assert len(compiled(findings)) == 2
+
+
 # ---------------------------------------------------------------- broken kernels fail at the right line
 
 
