@@ -285,11 +285,19 @@ class WizardApp(App[int]):
 
         from textual.worker import WorkerState
 
+        from textual.worker import WorkerFailed
+
         loop = asyncio.get_running_loop()
         end = loop.time() + timeout
+        seen: set = set()
         while loop.time() < end:
+            seen.update(self.workers)
             busy = [w for w in self.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
             if not busy:
+                # a worker that raised is still a failure the caller must see (as wait_for_complete would say)
+                failed = [w for w in seen if w.state == WorkerState.ERROR and w.error is not None]
+                if failed:
+                    raise WorkerFailed(failed[0].error)
                 return True
             await asyncio.sleep(0.02)
         return False

@@ -318,3 +318,18 @@ async def test_wait_idle_survives_a_cancelled_formatter(ws: DemoWorkspace) -> No
         assert await app.wait_idle()
         await pilot.pause()
         assert app.query_one(PreviewPane) is not None
+
+
+async def test_wait_idle_still_reports_a_worker_that_raised(ws: DemoWorkspace) -> None:
+    from textual.worker import WorkerFailed
+
+    app = make_app(ws)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(app, pilot)
+
+        def boom() -> None:
+            raise ValueError("worker blew up")
+
+        app.run_worker(boom, thread=True, exit_on_error=False)
+        with pytest.raises(WorkerFailed, match="worker blew up"):
+            await app.wait_idle()
