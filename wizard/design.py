@@ -550,6 +550,23 @@ def _parse_layout(req: str) -> str | None:
     return None
 
 
+_PARAM_RM = re.compile(r"\bROW[_ -]?MAJOR(?:_LAYOUT)?\b|\bRM\b", re.I)
+_PARAM_TILE = re.compile(r"\bTILE(?:_LAYOUT)?\b|\btiled\b|\btile layout\b", re.I)
+
+
+def _param_layout(spec: OpSpec, name: str) -> str | None:
+    """A tensor parameter's layout from its Parameters row (``(1,1,32,C) TILE_LAYOUT bf16``, ``1D [W], bf16, RM``)
+    when no requirement row gives one; None when the text names neither or both."""
+    p = next((p for p in spec.parameters if _tensor_field(p.name) == _tensor_field(name)), None)
+    if p is None:
+        return None
+    text = f"{p.valid_range} {p.description}"
+    rm, tile = _PARAM_RM.search(text), _PARAM_TILE.search(text)
+    if bool(rm) == bool(tile):
+        return None
+    return "ROW_MAJOR" if rm else "TILE"
+
+
 def _parse_dtypes(req: str) -> list[str]:
     return list(dict.fromkeys(m.upper() for m in _DTYPE_RE.findall(req)))
 
@@ -595,6 +612,8 @@ def _build_tensors(spec: OpSpec, ctx: _Ctx) -> list[TensorDesign]:
                 t.layout = t.layout or _parse_layout(r.requirement)
             elif "type" in prop and "buffer" not in prop or prop in ("dtype", "data type", "datatype"):
                 t.dtypes = t.dtypes or _parse_dtypes(r.requirement)
+        if t.layout is None:
+            t.layout = _param_layout(spec, name)
         tensors.append(t)
     return tensors
 
@@ -990,6 +1009,7 @@ _BATCH_SYMBOLS = {"N", "C", "NC", "B", "batch", "batch_size", "physical_volume",
 
 def _build_work(spec: OpSpec, kind: str, ctx: _Ctx) -> WorkDesign:
     from wizard.expr import ExprError, parse_expr
+    from wizard.spec.symbols import defined_with_batch
 
     w = spec.work
     total = _UNIT_TOTAL[kind]
@@ -999,7 +1019,7 @@ def _build_work(spec: OpSpec, kind: str, ctx: _Ctx) -> WorkDesign:
         syms = parse_expr(w.total_units).symbols if w.total_units else frozenset()
     except ExprError:
         syms = frozenset()
-    if w.total_units and not (syms & _BATCH_SYMBOLS):
+    if w.total_units and not (syms & _BATCH_SYMBOLS) and not defined_with_batch(syms, spec.symbols):
         notes.append(f"the spec's total '{w.total_units}' ignores the batch dims; the factory splits {total} units")
         ctx.warn("design-work-batch", notes[-1], line)
     elif w.total_units and w.total_units.replace(" ", "") != total.replace(" ", ""):

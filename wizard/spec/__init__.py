@@ -95,8 +95,8 @@ def _extract(text: str, spec: OpSpec, warn, path: Path | None) -> None:
     extract_dim_order(spec)
     extract_kernels(doc, spec)
     spec.cbs = extract_cbs(doc, warn)
+    extract_notes(doc, spec)  # before the work split: its batch check reads the spec's symbol definitions
     extract_work(doc, spec, warn)
-    extract_notes(doc, spec)
     check_sections(doc, spec, warn)
     cb_tables = select_cb_tables(doc)
     check_cbs(spec, warn, has_tables=bool(cb_tables), table_line=cb_tables[0].line if cb_tables else None)

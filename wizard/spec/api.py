@@ -85,6 +85,9 @@ def _tensor_of(title: str) -> str:
 def _requirements(doc: Document, spec: OpSpec, api: Heading | None) -> None:
     for t in _scoped_tables(doc, api) or doc.tables:
         keys = t.keys
+        if _tensor_columns(doc, t):
+            _per_tensor_requirements(doc, spec, t)
+            continue
         if "property" not in keys or not any(k.startswith("requirement") for k in keys):
             continue
         c_prop = keys.index("property")
@@ -106,6 +109,55 @@ def _requirements(doc: Document, spec: OpSpec, api: Heading | None) -> None:
             rows.append(r)
 
 
+# ``| Property | Input | Output |``: one column per tensor. Columns that are notes, not tensors:
+_NOT_TENSOR = re.compile(r"^(?:description|notes?|comments?|error|hint|message|requirement|value|default|type"
+                         r"|valid|range|example|source|reason|why|rationale)")
+_SAME = re.compile(r"^\s*(?:same|unchanged|identical)\b", re.I)  # "Same" (as the input)
+_PER_TENSOR_HEADING = re.compile(r"tensor|requirement|validation|\bapi\b|spec", re.I)
+
+
+def _tensor_key(header: str) -> str:
+    """``Input Tensor`` / ``input (x)`` -> ``input``; ``Gamma`` -> ``gamma``."""
+    words = [w for w in re.sub(r"\(.*?\)", " ", header).split() if w not in ("tensor", "tensors")]
+    return words[0] if words else header
+
+
+def _tensor_columns(doc: Document, t: Table) -> dict[int, str]:
+    """Column index -> tensor name for a per-tensor table (``| Property | Input | Output |``), else {}.
+
+    Needs a property-like first column, an ``Input`` column, no Requirement/Value column (the row-per-property
+    forms), and a heading about tensors or requirements (a ``| Property | Input stage | ... |`` comparison
+    elsewhere is not one)."""
+    keys = t.keys
+    if len(keys) < 2 or keys[0] not in ("property", "attribute", "field", "aspect", "constraint", "check"):
+        return {}
+    if any(k.startswith(("requirement", "value")) for k in keys[1:]):
+        return {}
+    h = doc.headings[t.heading] if 0 <= t.heading < len(doc.headings) else None
+    if h is None or not _PER_TENSOR_HEADING.search(h.title):
+        return {}
+    cols = {j: _tensor_key(k) for j, k in enumerate(keys) if j and k and not _NOT_TENSOR.match(k)}
+    if not any(name == "input" for name in cols.values()) or any(len(keys[j].split()) > 3 for j in cols):
+        return {}
+    return cols
+
+
+def _per_tensor_requirements(doc: Document, spec: OpSpec, t: Table) -> None:
+    """Each tensor column but the output's becomes that tensor's requirement rows (blank / "Same" cells skipped)."""
+    for j, tensor in _tensor_columns(doc, t).items():
+        if tensor.startswith("output"):
+            continue
+        rows = spec.input_requirements.setdefault(tensor, [])
+        for row in t.rows:
+            prop, req = plain(row.cells[0]), plain(row.cells[j])
+            if not prop or is_blank(req) or _SAME.match(req):
+                continue
+            r = Requirement(property=prop, requirement=req, line=row.line)
+            for f in ("property", "requirement"):
+                r.mark(f, row.line, EXPLICIT)
+            rows.append(r)
+
+
 _OUT_FIELDS: dict[str, tuple[str, ...]] = {
     "shape": ("shape", "logical shape", "output shape", "shape (logical)"),
     "padded_shape": ("padded shape", "physical shape", "shape (padded)"),
@@ -122,17 +174,20 @@ def _output(doc: Document, spec: OpSpec, api: Heading | None, warn) -> None:
     )
     out = OutputSpec()
     spec.output = out
-    if sec is None:
+    # A per-tensor table (| Property | Input | Output |) under another heading still describes the output.
+    shared = [t for t in _scoped_tables(doc, api) or doc.tables
+              if not (sec is not None and sec.line < t.line <= sec.end_line)
+              and any(n.startswith("output") for n in _tensor_columns(doc, t).values())]
+    if sec is None and not shared:
         warn("missing-output-spec", "no 'Output Tensor Specification': the output shape, dtype and layout must be "
              "entered by hand", api.line if api else None, Severity.INFO)
         return
     found: list[tuple[str, str, int]] = []
-    for t in doc.tables_in(sec):
+    for t in [*doc.tables_in(sec), *shared]:
         keys = t.keys
         if not keys or not keys[0].startswith(("property", "attribute", "field")) or len(keys) < 2:
             continue
-        for row in t.rows:
-            found.append((plain(row.cells[0]), plain(row.cells[1]), row.line))
+        found += _output_rows(doc, t)
     for kv in doc.pairs_in(sec):
         found.append((plain(kv.raw_key), plain(kv.value), kv.line))
     for key, value, line in found:
@@ -144,4 +199,22 @@ def _output(doc: Document, spec: OpSpec, api: Heading | None, warn) -> None:
                 out.mark(fname, line, EXPLICIT)
                 break
     if not out.shape:
-        warn("missing-output-shape", "the output specification gives no shape", sec.line, Severity.WARNING)
+        where = sec.line if sec is not None else shared[0].line
+        warn("missing-output-shape", "the output specification gives no shape", where, Severity.WARNING)
+
+
+def _output_rows(doc: Document, t: Table) -> list[tuple[str, str, int]]:
+    """(property, value, line) for the output: the second column, or in a per-tensor table the Output column,
+    where "Same" or a blank cell means the input column's value."""
+    cols = _tensor_columns(doc, t)
+    out_col = next((j for j, name in cols.items() if name.startswith("output")), None)
+    in_col = next((j for j, name in cols.items() if name == "input"), None)
+    rows: list[tuple[str, str, int]] = []
+    for row in t.rows:
+        value = plain(row.cells[1])
+        if out_col is not None:
+            value = plain(row.cells[out_col])
+            if (is_blank(value) or _SAME.match(value)) and in_col is not None:
+                value = plain(row.cells[in_col])
+        rows.append((plain(row.cells[0]), value, row.line))
+    return rows

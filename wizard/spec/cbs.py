@@ -209,6 +209,57 @@ def _kind_from_text(*texts: str) -> PageKind | None:
     return None
 
 
+def _layout_confidence(cell: str) -> Confidence:
+    """A Layout cell that names a conversion ("RM→Tile (tilize)", "Tile->RM") says what the data becomes, not
+    which pages the CB holds: only a guess. One kind, or a phrase about the pages themselves, is explicit."""
+    if _TILE_PAGES.search(cell) or _STICK_PAGES.search(cell):
+        return EXPLICIT
+    return INFERRED if _TILE_WORDS.search(cell) and _STICK_WORDS.search(cell) else EXPLICIT
+
+
+# "All CB page sizes are tile_size", "All pages are tile-sized", "page size = tile_size for every CB",
+# "All CBs use tile-sized pages": a note about every CB at once.
+_ALL = r"\b(?:all|every|each)\b"
+_TILE_SIZED = r"(?:tile[-_ ]?sized?\b|one tile\b|a (?:full )?tile\b)"
+_UNIFORM_TILE_PAGES = re.compile(
+    rf"{_ALL}[^.;]{{0,40}}?\bpages?\b[^.;]{{0,30}}?{_TILE_SIZED}"
+    rf"|\bpages?[-_ ]?sizes?\s*(?:=|is|are|:)\s*{_TILE_SIZED}[^.;]{{0,30}}?{_ALL}"
+    rf"|{_ALL}[^.;]{{0,40}}?{_TILE_SIZED}\s*pages?\b",
+    re.I,
+)
+_EXCEPT = re.compile(r"\b(?:except|but|other than|unless|apart from|not|besides)\b", re.I)
+
+
+def uniform_tile_page_note(text: str) -> bool:
+    """Whether a sentence says every CB has tile-sized pages (with no exceptions named)."""
+    return any(_UNIFORM_TILE_PAGES.search(s) and not _EXCEPT.search(s) for s in re.split(r"(?<=[.;])\s+", text))
+
+
+def _page_note_line(doc: Document, tables: list[Table]) -> int | None:
+    """The line of an every-CB-is-tile-paged note in the section of a CB table (a paragraph or bullet)."""
+    headings = {t.heading for t in tables}
+    for b in doc.blocks:
+        if b.kind == "code" or b.heading not in headings:
+            continue
+        for off, raw in enumerate(b.text.split("\n")):
+            if uniform_tile_page_note(plain(raw)):
+                return b.line + off
+    return None
+
+
+def _apply_page_note(doc: Document, tables: list[Table], cbs: list[CircularBuffer]) -> None:
+    """Rows whose page kind was only guessed ("RM sticks", "RM→Tile") take the note's tile pages; a row that
+    states its pages keeps them."""
+    line = _page_note_line(doc, tables)
+    if line is None:
+        return
+    for cb in cbs:
+        src = cb.source("page_kind")
+        if cb.page_kind is not PageKind.TILE and src is not None and src.confidence is INFERRED:
+            cb.page_kind = PageKind.TILE
+            cb.mark("page_kind", line, INFERRED)
+
+
 def _page_size_kind(cell: str) -> PageKind | None:
     s = plain(cell).lower()
     if not s:
@@ -225,22 +276,46 @@ def _page_size_kind(cell: str) -> PageKind | None:
 
 
 _PURPOSE_ROLES: tuple[tuple[re.Pattern[str], tuple[Role, Role]], ...] = (
-    (re.compile(r"\bintermediate|\bscratch|\baccumulat|\btemporar|\bcompute[- ]to[- ]compute", re.I),
-     (Role.COMPUTE, Role.COMPUTE)),
+    (re.compile(r"\bcompute[- ]to[- ]compute", re.I), (Role.COMPUTE, Role.COMPUTE)),
     (re.compile(r"\binput staging|\bstaging (?:of |for )?(?:the )?inputs?\b|\bfrom (?:the )?reader\b", re.I),
      (Role.READER, Role.COMPUTE)),
     (re.compile(r"\boutput staging|\bstaging (?:of |for )?(?:the )?outputs?\b|\b(?:for|to) (?:the )?writer\b", re.I),
      (Role.COMPUTE, Role.WRITER)),
 )
+# Scratch words say a CB is no I/O buffer at all; result words name what compute made from other CBs (which may
+# still be the output the writer drains). "_" counts as a word break, so CB names match too (cb_mean, cb_tmp).
+_SCRATCH_WORDS = re.compile(r"(?<![A-Za-z0-9])(?:intermediat\w*|interm|scratch\w*|accumulat\w*|temporar\w*|tmp"
+                            r"|temp)(?![A-Za-z0-9])", re.I)
+_RESULT_WORDS = re.compile(r"(?<![A-Za-z0-9])(?:means?|variance|var|rstd|invstd|inv std|den|denom\w*|tilized"
+                           r"|untilized|normali[sz]ed|normed|centered|centred|squared|sq|partial)(?![A-Za-z0-9])",
+                           re.I)
+# What the reader brings in; "tilized input" or "squared input" is a result made from the input, not the input.
+_READER_WORDS = re.compile(r"(?<!tilized )(?<!normalized )(?<!squared )(?<!centered )"
+                           r"\b(?:inputs?|gamma|beta|scalers?|reader)\b", re.I)
+_CONSTANT_NAME = re.compile(r"(?<![A-Za-z0-9])(?:eps|epsilon|const\w*)(?![A-Za-z0-9])", re.I)
 
 
-def _default_roles(index: int, purpose: str = "") -> tuple[Role, Role]:
-    """Producer and consumer of a CB in a table without those columns: what the Purpose says ("Intermediate",
-    "Scratchpad", "Accumulator": compute to compute; "Input staging"; "Output staging"), else the CB index
-    convention (domain.md 2.2): 0-7 inputs, 8-15 constants, 16-23 outputs, 24-31 intermediates."""
+def _reader_fed(index: int, name: str, about: str) -> bool:
+    """An input-index CB (0-15) whose text names what the reader brings (or whose name is a constant's)."""
+    return index < 16 and bool(_READER_WORDS.search(about) or _CONSTANT_NAME.search(name))
+
+
+def _default_roles(index: int, purpose: str = "", name: str = "",
+                   writer_index: int | None = None) -> tuple[Role, Role]:
+    """Producer and consumer of a CB in a table without those columns: what the Purpose says ("compute to
+    compute"; "Input staging"; "Output staging"), then a scratch word (intermediate, scratch, accumulator) or a
+    result word (mean, variance, tilized, normalized ...) in the name or purpose: compute to compute, unless an
+    input-index CB names the input, gamma, beta, a scaler or the reader, or (result words only) it is
+    ``writer_index``, the table's last output-index CB, which the writer drains; else the CB index convention
+    (domain.md 2.2): 0-7 inputs, 8-15 constants, 16-23 outputs, 24-31 intermediates."""
     for rx, roles in _PURPOSE_ROLES:
         if rx.search(purpose):
             return roles
+    about = f"{name} {purpose}".replace("_", " ")
+    if not _reader_fed(index, name, about) and (
+        _SCRATCH_WORDS.search(about) or (_RESULT_WORDS.search(about) and index != writer_index)
+    ):
+        return Role.COMPUTE, Role.COMPUTE
     if index < 16:
         return Role.READER, Role.COMPUTE
     if 16 <= index < 24:
@@ -253,10 +328,18 @@ def _cell(row_cells: list[str], cols: dict[str, int], key: str) -> str:
     return row_cells[j].strip() if j is not None and j < len(row_cells) else ""
 
 
+def _writer_index(t: Table, cols: dict[str, int]) -> int | None:
+    """The highest output index (16-23) in the table: the CB the writer drains when no column says so."""
+    found = [i for row in t.rows if (i := cb_index(_cell(row.cells, cols, "id"))) is not None and 16 <= i < 24]
+    return max(found, default=None)
+
+
 def _read_table(t: Table, warn: Warn) -> tuple[list[CircularBuffer], bool]:
     cols = _columns(t)
     header_map = list(zip(t.header, t.keys, strict=False))
-    cbs = [cb for row in t.rows if (cb := _row_to_cb(row.cells, row.line, cols, header_map, warn)) is not None]
+    last_out = _writer_index(t, cols)
+    cbs = [cb for row in t.rows
+           if (cb := _row_to_cb(row.cells, row.line, cols, header_map, warn, last_out)) is not None]
     return cbs, ("producer" in cols or "consumer" in cols)
 
 
@@ -292,6 +375,7 @@ def extract_cbs(doc: Document, warn: Warn) -> list[CircularBuffer]:
              "index convention (0-7 in, 8-15 constants, 16-23 out, 24-31 intermediate); check them",
              tables[0].line, Severity.INFO)
     _apply_aliases(doc, cbs)
+    _apply_page_note(doc, tables + others, cbs)
     for cb in cbs:
         if cb.source("name") is not None and cb.source("name").confidence is DEFAULT:
             warn("cb-missing-name", f"CB c_{cb.index} has no name; using {cb.name!r}", cb.line, Severity.INFO)
@@ -343,7 +427,7 @@ def _fill_from(cbs: list[CircularBuffer], others: list[CircularBuffer]) -> list[
 
 
 def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: list[tuple[str, str]],
-               warn: Warn) -> CircularBuffer | None:
+               warn: Warn, writer_index: int | None = None) -> CircularBuffer | None:
     raw = {plain(h): c.strip() for (h, _), c in zip(header_map, cells, strict=False)}
     id_cell = _cell(cells, cols, "id")
     index = cb_index(id_cell) if id_cell else None
@@ -385,7 +469,7 @@ def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: li
         for f in ("producer", "consumer", "producer_role", "consumer_role"):
             cb.mark(f, line, EXPLICIT)
     else:
-        cb.producer_role, cb.consumer_role = _default_roles(index, cb.purpose)
+        cb.producer_role, cb.consumer_role = _default_roles(index, cb.purpose, names[0], writer_index)
         cb.producer, cb.consumer = cb.producer_role.value.capitalize(), cb.consumer_role.value.capitalize()
         for f in ("producer", "consumer", "producer_role", "consumer_role"):
             cb.mark(f, line, INFERRED)
@@ -421,7 +505,7 @@ def _row_to_cb(cells: list[str], line: int, cols: dict[str, int], header_map: li
         cb.mark("pages", line, DEFAULT)
         warn("cb-missing-pages", f"CB c_{index} ({cb.name}) has no page count; using 2 (double buffer)", line)
     if layout_kind is not None:
-        kind, kind_conf = layout_kind, EXPLICIT
+        kind, kind_conf = layout_kind, _layout_confidence(plain(_cell(cells, cols, "layout")))
     if kind is None:
         about = f"{cb.purpose} {cb.name}"
         guess = _kind_from_text(about) if re.search(r"\brm\b|row[- ]?major|stick", about, re.I) else None

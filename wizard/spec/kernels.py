@@ -56,6 +56,7 @@ def extract_kernels(doc: Document, spec: OpSpec) -> None:
                 k.mark(f, row.line, EXPLICIT)
             spec.kernels.append(k)
     _arg_tables(doc, spec)
+    _arg_lines(doc, spec)
     _empty_arg_sections(doc, spec)
 
 
@@ -132,6 +133,68 @@ def _arg_tables(doc: Document, spec: OpSpec) -> None:
         into.setdefault(key, []).extend(_arg_rows(t))
         if title:
             _note_kernel(spec, title, key, t.line if title == lead else _heading_line(chain, title))
+
+
+# "Reader compile-time: cb_in, cb_scaler, Wt", "Writer runtime args: dst_addr, num_units": label, then a list.
+_ARG_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?P<label>[A-Za-z][\w ()/-]{2,60}?)\s*:\s*(?P<list>\S.*)$")
+_ARG_ITEM = re.compile(r"^(?P<name>[A-Za-z_]\w*)\s*(?:\((?P<note>.*)\))?$")
+_NONE = re.compile(r"^(?:none|n/a|-|—|no arguments?|nothing)\b", re.I)
+
+
+def _split_top(text: str) -> list[str]:
+    """Split at commas outside parentheses: ``a, TensorAccessorArgs(x, y), b(=N*H)``."""
+    parts, depth, cur = [], 0, ""
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth == 0:
+            parts.append(cur.strip())
+            cur = ""
+        else:
+            cur += ch
+    return [p for p in [*parts, cur.strip()] if p]
+
+
+def parse_arg_line(line: str) -> tuple[str, str, list[ArgSpec]] | None:
+    """``Reader compile-time: a, b(=N*H), TensorAccessorArgs(input)`` -> ("ct", "reader", args with index =
+    position), or None when the line is no such list (prose after the colon, no kernel or arg kind named)."""
+    m = _ARG_LINE.match(plain(line))
+    if m is None:
+        return None
+    label, items = m.group("label"), m.group("list").strip().rstrip(".")
+    kind = "ct" if _CT.search(label) else "rt" if _RT.search(label) else None
+    if kind is None or role_of(label) not in _KERNEL_ROLES:
+        return None
+    if _NONE.match(items):
+        return kind, kernel_key(label), []
+    args: list[ArgSpec] = []
+    for pos, item in enumerate(_split_top(items)):
+        im = _ARG_ITEM.match(item)
+        if im is None:
+            return None  # prose, not a list of names
+        args.append(ArgSpec(index=str(pos), name=item if item.startswith("TensorAccessorArgs") else im.group("name"),
+                            description=(im.group("note") or "").strip()))
+    return (kind, kernel_key(label), args) if args else None
+
+
+def _arg_lines(doc: Document, spec: OpSpec) -> None:
+    """One-line argument lists in paragraphs and bullets; a kernel whose list a table already gave keeps it."""
+    for b in doc.blocks:
+        if b.kind == "code":
+            continue
+        for off, raw in enumerate(b.text.split("\n")):
+            found = parse_arg_line(raw)
+            if found is None:
+                continue
+            kind, key, args = found
+            into = spec.ct_args if kind == "ct" else spec.rt_args
+            if key in into:
+                continue
+            for a in args:
+                a.line = b.line + off
+                for f in ("index", "name", "description"):
+                    a.mark(f, a.line, EXPLICIT)
+            into[key] = args
+            _note_kernel(spec, key, key, b.line + off)
 
 
 def _empty_arg_sections(doc: Document, spec: OpSpec) -> None:

@@ -113,4 +113,54 @@ def symbol_definitions(doc: Document) -> dict[str, str]:
             if m.group("int"):  # a C++ integer declaration: '/' truncates, as in the factory
                 text = re.sub(r"(?<!/)/(?!/)", "//", text)
             out[m.group("name")] = text
+    for name, expr in table_definitions(doc).items():
+        out.setdefault(name, expr)
+    return out
+
+
+# "### Derived Constants" / "Derived Values" / "Constants" tables: | Name | Formula | ... | or | Constant | Value |
+_DEF_TABLE_HEADING = re.compile(r"derived|constants?\b|symbols?\b|notation|definitions?\b|variables\b", re.I)
+_NAME_KEYS = ("name", "symbol", "constant", "variable", "quantity", "value name", "derived value", "derived constant")
+_FORMULA_KEYS = ("formula", "expression", "definition", "computation", "calculation", "derivation")
+_IDENT_HEAD = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\b")
+
+
+def _def_columns(doc: Document, t) -> tuple[int, int] | None:
+    """(name column, expression column) of a definitions table; a bare ``Value`` column counts only under a
+    derived-values / constants heading (a Parameters or Attribute table also has one)."""
+    keys = t.keys
+    c_name = next((j for j, k in enumerate(keys) if k in _NAME_KEYS), None)
+    c_expr = next((j for j, k in enumerate(keys) if k in _FORMULA_KEYS), None)
+    if c_expr is None and 0 <= t.heading < len(doc.headings) and _DEF_TABLE_HEADING.search(
+            doc.headings[t.heading].title):
+        c_expr = next((j for j, k in enumerate(keys) if k in ("value", "values")), None)
+    if c_name is None or c_expr is None or c_name == c_expr:
+        return None
+    return c_name, c_expr
+
+
+def _cell_expr(cell: str) -> str | None:
+    """``H*W / 32`` or ``Ct = C / 32`` (the right-hand side), without a trailing note in parentheses."""
+    s = plain(cell)
+    if "=" in s and "==" not in s:
+        s = s.rsplit("=", 1)[1]
+    for candidate in (s, re.sub(r"\s*\([^()]*[A-Za-z]{3,}[^()]*\)\s*$", "", s)):
+        text, _, err = try_expr(candidate)
+        if err is None and text is not None:
+            return text
+    return None
+
+
+def table_definitions(doc: Document) -> dict[str, str]:
+    """Name -> expression from Derived Constants-style tables; rows whose value is prose are skipped."""
+    out: dict[str, str] = {}
+    for t in doc.tables:
+        cols = _def_columns(doc, t)
+        if cols is None:
+            continue
+        for row in t.rows:
+            m = _IDENT_HEAD.match(plain(row.cells[cols[0]]))
+            expr = _cell_expr(row.cells[cols[1]])
+            if m and expr is not None and expr != m.group(1):
+                out.setdefault(m.group(1), expr)
     return out

@@ -12,6 +12,7 @@ import re
 
 from wizard.model import Confidence, OpSpec, Severity, Strategy, WorkDistribution
 from wizard.spec.markdown import Document, Heading, is_decision, plain
+from wizard.spec.symbols import defined_with_batch
 from wizard.spec.vocab import BATCH_SYMBOLS, SHAPE_SYMBOLS, is_blank, try_expr
 
 EXPLICIT, INFERRED, DEFAULT = Confidence.EXPLICIT, Confidence.INFERRED, Confidence.DEFAULT
@@ -103,7 +104,9 @@ def extract_work(doc: Document, spec: OpSpec, warn) -> None:
 
     _strategy(doc, scopes, w, values)
     _row_wise(doc, scopes, w)
-    _total(doc, sec, w, values, warn)
+    _total(doc, sec, w, values, warn, spec.symbols)
+    if spec.symbols and "symbols" not in spec.prov:
+        spec.mark("symbols", None, EXPLICIT)
 
 
 def _collect(doc: Document, scopes: list[Heading]) -> dict[str, tuple[str, int, bool]]:
@@ -191,7 +194,10 @@ def _row_wise(doc: Document, scopes: list[Heading], w: WorkDistribution) -> None
     w.mark("row_wise", None, DEFAULT)
 
 
-def _total(doc: Document, sec: Heading | None, w: WorkDistribution, values: dict, warn) -> None:
+def _total(doc: Document, sec: Heading | None, w: WorkDistribution, values: dict, warn,
+           definitions: dict[str, str]) -> None:
+    """``definitions``: the spec's symbol definitions (``OpSpec.symbols``); a total written as a definition
+    (``Ht = total_height / TILE_HEIGHT``) adds its own."""
     total = values.get("total")
     if total is not None:
         written = plain(total[0])
@@ -199,7 +205,8 @@ def _total(doc: Document, sec: Heading | None, w: WorkDistribution, values: dict
         if err is None and text is not None and symbols <= SHAPE_SYMBOLS:
             w.total_units = text
             w.mark("total_units", total[1], EXPLICIT)
-            _batch_check(w, symbols, total[1], warn)
+            _note_definition(written, definitions)
+            _batch_check(w, symbols, total[1], warn, definitions)
             return
         guess = _INFERRED_TOTAL.get(w.unit, "NC*Ht*Wt")
         why = err if err is not None else f"{', '.join(sorted(symbols - SHAPE_SYMBOLS))} is not bound by a shape"
@@ -217,7 +224,7 @@ def _total(doc: Document, sec: Heading | None, w: WorkDistribution, values: dict
                 w.mark("total_units", values[key][1], INFERRED)
                 warn("work-total-inferred", f"total work units {found[0]!r} inferred from {plain(values[key][0])!r}",
                      values[key][1], Severity.INFO)
-                _batch_check(w, found[1], values[key][1], warn)
+                _batch_check(w, found[1], values[key][1], warn, definitions)
                 return
     guess = _INFERRED_TOTAL.get(w.unit, "NC*Ht*Wt")
     w.total_units = guess
@@ -263,8 +270,22 @@ def _expr_in_text(text: str) -> tuple[str, frozenset[str]] | None:
     return None
 
 
-def _batch_check(w: WorkDistribution, symbols: frozenset[str], line: int | None, warn) -> None:
-    if symbols & _HEIGHT_SYMBOLS and not symbols & BATCH_SYMBOLS:
+def _note_definition(written: str, definitions: dict[str, str]) -> None:
+    """``Ht = total_height / TILE_HEIGHT`` in the total cell defines ``Ht``: keep it with the spec's symbols."""
+    lhs, eq, rhs = written.partition("=")
+    name = lhs.strip()
+    if not eq or "=" in rhs or not re.fullmatch(r"[A-Za-z_]\w*", name):
+        return
+    text, _, err = try_expr(_strip_unit_words(rhs.strip()))
+    if err is None and text is not None:
+        definitions.setdefault(name, text)
+
+
+def _batch_check(w: WorkDistribution, symbols: frozenset[str], line: int | None, warn,
+                 definitions: dict[str, str]) -> None:
+    """Warn when the total uses a height but no batch quantity, unless the spec defines its symbols from one
+    (``Ht = physical_volume / (W * 32)`` already counts every batch slice)."""
+    if symbols & _HEIGHT_SYMBOLS and not symbols & BATCH_SYMBOLS and not defined_with_batch(symbols, definitions):
         fixed = f"NC*{w.total_units}" if re.fullmatch(r"\w+", w.total_units) else f"NC*({w.total_units})"
         warn("work-unit-ignores-batch",
              f"total work units {w.total_units!r} ignores the batch dimensions (N, C): split over it, a batched "
