@@ -56,7 +56,8 @@ class StagePane(Vertical):
             return
         if self.stage == 5:
             # The CB form lists its own problems right under the table: one summary line here, not the list again.
-            listed = set(self.query_one(CBForm).errors)
+            forms = self.query(CBForm)  # absent while the app tears down (a late status message)
+            listed = set(forms.first().errors) if forms else set()
             rest = [r for r in reasons if r not in listed]
             n = len(reasons) - len(rest)
             if n:

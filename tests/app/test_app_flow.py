@@ -39,6 +39,16 @@ async def loaded(app: WizardApp, pilot: object) -> None:
     assert app.session is not None, app.load_error
 
 
+async def until(pilot: object, cond, timeout: float = 20.0) -> bool:  # type: ignore[no-untyped-def]
+    """Poll (a loaded CI machine needs more than one pause for a chain of messages); the caller asserts."""
+    import time
+
+    end = time.monotonic() + timeout
+    while not cond() and time.monotonic() < end:
+        await pilot.pause(0.02)  # type: ignore[attr-defined]
+    return bool(cond())
+
+
 def cell(app: WizardApp, row: int, name: str) -> Input:
     rows = list(app.query_one(CBForm).query(CBRow))
     return next(w for w in rows[row].query(Input) if w.name == name)
@@ -117,9 +127,10 @@ async def test_invalid_cell_is_marked_and_blocks_generation(ws: DemoWorkspace) -
         app.goto("stage5")
         await pilot.pause()
         saved_before = app.session.state.cbs
+        assert await until(pilot, lambda: bool(list(app.query(CBRow))))
         pages = cell(app, 0, "pages")
         pages.value = "lots"
-        await pilot.pause()
+        assert await until(pilot, lambda: pages.has_class("-invalid") and bool(app.blockers(5)))
         assert pages.has_class("-invalid")
         assert app.blockers(5), "an invalid cell must block generation"
         assert "Generation blocked" in str(app.query_one("#cb-errors", Static).render())
@@ -131,12 +142,10 @@ async def test_invalid_cell_is_marked_and_blocks_generation(ws: DemoWorkspace) -
         # A duplicate index is invalid too; fixing both unblocks.
         idx = cell(app, 1, "index")
         idx.value = cell(app, 0, "index").value
-        await pilot.pause()
-        assert idx.has_class("-invalid")
+        assert await until(pilot, lambda: idx.has_class("-invalid"))
         idx.value = "30"
         pages.value = "2"
-        await pilot.pause()
-        assert not app.blockers(5)
+        assert await until(pilot, lambda: not app.blockers(5)), app.blockers(5)
         assert app.is_running
 
 
