@@ -8,8 +8,6 @@ Pure path logic shared by the CLI and the app. A checkout root is recognised by
 from __future__ import annotations
 
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,6 +168,8 @@ def create_demo_workspace(dest: str | Path | None = None, spec: str = DEMO_SPEC)
         raise WizardError(f"unknown sample spec {spec!r}")
     src = resources.demo_dir()
     if dest is None:
+        import tempfile  # demo only: kept off the plain start's import path (first paint)
+
         root = Path(tempfile.mkdtemp(prefix="ttnn-wizard-demo-"))
     else:
         root = Path(dest).resolve()
@@ -181,6 +181,8 @@ def create_demo_workspace(dest: str | Path | None = None, spec: str = DEMO_SPEC)
                 path=str(root),
             )
         root.mkdir(parents=True, exist_ok=True)
+    import shutil  # demo only (see tempfile above)
+
     shutil.copytree(src, root, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".keep", "__pycache__", STATE_DIR))
     (root / DEMO_MARKER).write_text(f"spec = {spec}\n", encoding="utf-8")
     for op in list_ops(root):
