@@ -92,3 +92,11 @@ def test_the_check_catches_a_hand_edit_that_waits_for_a_whole_unit_again() -> No
     fs[wpath] = fs[wpath].replace("cb_wait_front(cb_out, 1);", "cb_wait_front(cb_out, out_pages_per_unit);")
     found = [f for f in run_checks(fs, Context(None, exists_in(fs))) if f.check == "balance"]
     assert any("c_16" in f.message and f.severity is not Severity.INFO for f in found), [f.render() for f in found]
+
+
+def test_handoff_describes_the_streaming_stubs() -> None:
+    plan = plan_stages(spec_with("Wt", "2"), (4, 6))
+    note = next(f.text for f in plan.files if f.path.endswith("handoff.md"))
+    assert "3. Writer: per tile of the unit's Wt: `cb_wait_front(c_16, 1)`" in note
+    assert "1. Reader: `cb_reserve_back(c_0, Wt)`" in note  # c_0 holds a unit: whole-unit transfers
+    assert "c_16 holds `2` pages" in note
