@@ -91,3 +91,35 @@ def test_spec_value_follows_every_override_key_of_the_tree(ws: DemoWorkspace) ->
     assert spec_value(raw, "output.layout") == str(getattr(raw.output.layout, "value", raw.output.layout))
     assert spec_value(raw, "work.total_units") == str(raw.work.total_units)
     assert spec_value(raw, "parameters.no_such_param.type") is None
+
+
+async def test_input_dims_override_from_the_spec_pane_reaches_the_forms(ws: DemoWorkspace) -> None:
+    """Reading the sample shape as NHWC is a spec-pane edit like any other: saved as manual, and the CB form's
+    shape label and the work form's summary follow."""
+    app = make_app(ws)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(app, pilot)
+        tree = app.query_one("#spec-tree", Tree)
+        tree.focus()
+        tree.cursor_line = _node(tree, "input dims:")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditValueScreen)
+        field = app.screen.query_one(Input)
+        assert field.value == "NCHW"
+        field.value = "nhwc"
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if app.session.spec.dim_order == "NHWC":
+                break
+        assert app.session.spec.dim_order == "NHWC"
+        assert app.session.state.overrides["dim_order"] in ("nhwc", "NHWC")
+        app.goto("stage5")
+        for _ in range(100):
+            await pilot.pause(0.02)
+            labels = [str(w.render()) for w in app.query("#sample-shape-lbl")]
+            if labels and "N,H,W,C" in labels[0]:
+                break
+        assert "N,H,W,C" in str(app.query_one("#sample-shape-lbl", Label).render())
