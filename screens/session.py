@@ -217,12 +217,10 @@ class Session:
         """The saved sample shape, else the spec's (its test criteria; NHWC-aware), as ``ttnn-wizard extract`` uses."""
         if self.state.has_sample_shape:
             return tuple(int(x) for x in self.state.sample_shape)
-        from wizard.spec import sample_shape
+        from wizard.spec import spec_sample_shape
 
-        shape, why = sample_shape(self.spec)
-        if not why.startswith("default") or self.spec.dim_order != "NCHW":
-            return tuple(shape)
-        return tuple(self.state.sample_shape)  # the state's multi-tile default
+        found = spec_sample_shape(self.spec)
+        return found[0] if found else tuple(self.state.sample_shape)  # else the state's multi-tile default
 
     @property
     def sample_dtype(self) -> str:

@@ -152,7 +152,7 @@ class TestsPane(Vertical):
         root = self.query_one("#tests-root", Input).value.strip()
         if not host:
             return None, None
-        from wizard.runner.remote import parse_host
+        from wizard.hostspec import parse_host
 
         parse_host(host)
         return host, root or None
@@ -219,10 +219,9 @@ class TestsPane(Vertical):
             self.query_one("#tests-root", Input).focus()
             return
         expect = self.query_one("#tests-expect", Select).value
-        runner = Runner(self.session.op_dir, self.session.profile, host=host, remote_root=remote_root,
+        # an empty field is this machine even when the profile names a host ("" tells the runner so)
+        runner = Runner(self.session.op_dir, self.session.profile, host=host or "", remote_root=remote_root,
                         state=self.session.state)
-        if not host:
-            runner.host = None  # the field is empty: this machine, even if the profile names a host
         self.console.start(runner, self._stage(), expect=None if expect in ("auto", Select.NULL) else str(expect))
 
     def action_compile(self) -> None:

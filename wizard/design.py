@@ -299,6 +299,12 @@ _SYMBOLS: dict[str, str] = {
     "C": "C",
     "H": "H",
     "W": "W",
+    "B": "N",
+    "batch": "N",
+    "batch_size": "N",
+    "channels": "C",
+    "height": "H",
+    "width": "W",
     "NC": "NC",
     "Ht": "Ht",
     "Wt": "Wt",
@@ -341,9 +347,6 @@ _SYMBOLS: dict[str, str] = {
     "FACE_HEIGHT": "tt::constants::FACE_HEIGHT",
     "FACE_HW": "tt::constants::FACE_HW",
 }
-for _alias, _dim in (("B", "N"), ("batch", "N"), ("batch_size", "N"), ("channels", "C"), ("height", "H"),
-                     ("width", "W")):
-    _SYMBOLS[_alias] = _SYMBOLS[_dim]
 # An NHWC (channels-last) input names its dims differently from its memory layout: N, H, W, C are
 # shape[-4..-1], while the physical symbols (W = stick width, NC, Ht, Wt ...) stay those of the last two dims.
 _NHWC_SYMBOLS: dict[str, str] = {
@@ -1194,32 +1197,21 @@ def _pages_per_unit(kind: PageKind, unit: str, mode: str, narrow: bool) -> str:
 def holds_unit(num_pages_cpp: str, pages_per_unit: str) -> bool:
     """Whether a CB of ``num_pages_cpp`` pages provably holds ``pages_per_unit`` (host expressions): the same
     expression, a whole multiple of it (``2 * Wt``), one page, or two numbers. Anything else is not proven."""
+    from wizard.expr import ExprError, parse_expr
 
-    def norm(t: str) -> str:
-        t = re.sub(r"\s+", "", t)
-        while t.startswith("(") and t.endswith(")") and _balanced(t[1:-1]):
-            t = t[1:-1]
-        return re.sub(r"(?<=\d)[uU]\b", "", t)
-
-    cap, unit = norm(num_pages_cpp), norm(pages_per_unit)
-    if unit == "1" or cap == unit:
+    try:  # the spec-expression parser normalises spacing and parentheses (C++ `2u` literals read as 2)
+        cap, unit = (parse_expr(_strip_u(t))._node for t in (num_pages_cpp, pages_per_unit))
+    except ExprError:  # C++ the parser does not read (tt::constants::...): only the same text is proven
+        return "".join(num_pages_cpp.split()) == "".join(pages_per_unit.split())
+    if unit == ("num", 1) or cap == unit:
         return True
-    if cap.isdigit() and unit.isdigit():
-        return int(cap) >= int(unit)
-    m = re.fullmatch(r"(\d+)\*(.+)|(.+)\*(\d+)", cap)
-    if m:
-        k, rest = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
-        return int(k) >= 1 and norm(rest) == unit
+    if cap[0] == "num" and unit[0] == "num":
+        return cap[1] >= unit[1]
+    if cap[0] == "bin" and cap[1] == "*":
+        for k, rest in ((cap[2], cap[3]), (cap[3], cap[2])):
+            if k[0] == "num" and k[1] >= 1 and rest == unit:
+                return True
     return False
-
-
-def _balanced(t: str) -> bool:
-    depth = 0
-    for ch in t:
-        depth += (ch == "(") - (ch == ")")
-        if depth < 0:
-            return False
-    return depth == 0
 
 
 def _build_passthrough(

@@ -12,46 +12,16 @@ import pytest
 from textual.widgets import Input, Static, TabbedContent
 
 from screens.app import WizardApp
-from screens.cb_form import CBForm, CBRow
+from screens.cb_form import CBRow
 from screens.help import HelpScreen
 from screens.preview import PreviewPane
 from screens.review import ReviewScreen
 from screens.stepper import Stepper
 from wizard.model import Confidence
-from wizard.workspace import DemoWorkspace, create_demo_workspace
+from wizard.workspace import DemoWorkspace
+from pilot_helpers import cell, loaded, make_app, open_step, until
 
 SIZE = (120, 40)
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> DemoWorkspace:
-    return create_demo_workspace(tmp_path / "ws")
-
-
-def make_app(ws: DemoWorkspace, **kw: object) -> WizardApp:
-    return WizardApp(spec_path=ws.spec_path, op_dir=ws.op_dir, root=ws.root, cwd=ws.root, **kw)  # type: ignore[arg-type]
-
-
-async def loaded(app: WizardApp, pilot: object) -> None:
-    await app.wait_ready()
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    assert app.session is not None, app.load_error
-
-
-async def until(pilot: object, cond, timeout: float = 20.0) -> bool:  # type: ignore[no-untyped-def]
-    """Poll (a loaded CI machine needs more than one pause for a chain of messages); the caller asserts."""
-    import time
-
-    end = time.monotonic() + timeout
-    while not cond() and time.monotonic() < end:
-        await pilot.pause(0.02)  # type: ignore[attr-defined]
-    return bool(cond())
-
-
-def cell(app: WizardApp, row: int, name: str) -> Input:
-    rows = list(app.query_one(CBForm).query(CBRow))
-    return next(w for w in rows[row].query(Input) if w.name == name)
 
 
 def gauge(app: WizardApp) -> str:
@@ -123,9 +93,7 @@ async def test_whole_flow_edit_preview_apply_reopen(ws: DemoWorkspace) -> None:
 async def test_invalid_cell_is_marked_and_blocks_generation(ws: DemoWorkspace) -> None:
     app = make_app(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(app, pilot)
-        app.goto("stage5")
-        await pilot.pause()
+        await open_step(app, pilot, "stage5")
         saved_before = app.session.state.cbs
         assert await until(pilot, lambda: bool(list(app.query(CBRow))))
         pages = cell(app, 0, "pages")
@@ -152,9 +120,7 @@ async def test_invalid_cell_is_marked_and_blocks_generation(ws: DemoWorkspace) -
 async def test_add_remove_reorder_cbs(ws: DemoWorkspace) -> None:
     app = make_app(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(app, pilot)
-        app.goto("stage5")
-        await pilot.pause()
+        await open_step(app, pilot, "stage5")
         n = len(app.session.spec.cbs)
         cell(app, 0, "name").focus()
         await pilot.press("ctrl+n")
@@ -238,20 +204,17 @@ async def test_tests_step_runs_compile_check_and_stage_tests(ws: DemoWorkspace) 
 
     app = make_app(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(app, pilot)
-        app.goto("tests")
-        await pilot.pause()
+        await open_step(app, pilot, "tests")
         console = app.query_one(ConsolePane)
         pane = app.query_one("#tests")
         pane.action_compile()  # without setup-verify it says how to set it up, and the app keeps running
         assert await app.wait_idle()
-        text = ""
-        for _ in range(200):  # the console flushes on a timer: poll instead of guessing how long a busy CI takes
-            await pilot.pause(0.05)
+
+        def said() -> bool:  # the console flushes on a timer: poll instead of guessing how long a busy CI takes
             text = "\n".join(console.log_widget.lines)
-            if "compile check" in text and ("setup-verify" in text or "PASSED" in text or "FAILED" in text):
-                break
-        assert "compile check" in text and ("setup-verify" in text or "PASSED" in text or "FAILED" in text)
+            return "compile check" in text and ("setup-verify" in text or "PASSED" in text or "FAILED" in text)
+
+        assert await until(pilot, said), "\n".join(console.log_widget.lines)[-2000:]
         # Stage 4's test on the demo (no device here): the run finishes and is reported, never hangs the UI.
         from wizard.model import Plan
 
@@ -260,12 +223,7 @@ async def test_tests_step_runs_compile_check_and_stage_tests(ws: DemoWorkspace) 
         app.session.apply(changes, {c.path for c in changes}, (4,))
         app.query_one("#tests-stage").value = 4
         pane.action_run()
-        await pilot.pause(0.2)
-        for _ in range(600):
-            if not console.running:
-                break
-            await pilot.pause(0.1)
-        await pilot.pause(0.2)
+        assert await until(pilot, lambda: console.result is not None, timeout=60)
         assert console.result is not None, "\n".join(console.log_widget.lines)[-2000:]
         assert console.result.stage == 4
 
@@ -308,18 +266,14 @@ async def test_command_palette_runs_wizard_commands(ws: DemoWorkspace) -> None:
         await pilot.press(*"step: stage 6")
         from textual.command import CommandList
 
-        # the palette searches in a worker: wait for its hits (a loaded CI machine is slow), then pick the first
-        for _ in range(200):
-            await pilot.pause(0.05)
+        def first_hit() -> bool:  # the palette searches in a worker: wait for its hits (a loaded CI is slow)
             lists = app.screen.query(CommandList)
-            if lists and lists.first().option_count and "stage 6" in str(lists.first().get_option_at_index(0).prompt).lower():
-                break
+            return bool(lists) and lists.first().option_count > 0 and \
+                "stage 6" in str(lists.first().get_option_at_index(0).prompt).lower()
+
+        assert await until(pilot, first_hit)
         await pilot.press("enter")
-        for _ in range(100):
-            if app.current_step == "stage6":
-                break
-            await pilot.pause(0.05)
-        assert app.current_step == "stage6"
+        assert await until(pilot, lambda: app.current_step == "stage6"), app.current_step
 
 
 async def test_wait_idle_survives_a_cancelled_formatter(ws: DemoWorkspace) -> None:
@@ -329,9 +283,7 @@ async def test_wait_idle_survives_a_cancelled_formatter(ws: DemoWorkspace) -> No
 
     app = make_app(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(app, pilot)
-        app.goto("stage5")
-        await pilot.pause()
+        await open_step(app, pilot, "stage5")
         version = app.session.version
         first = app.format_preview(5, version)
         app.format_preview(5, version)  # exclusive: cancels the first

@@ -9,31 +9,11 @@ import pytest
 from textual.widgets import Input
 
 from screens.app import WizardApp
-from screens.cb_form import CBForm, CBRow
-from wizard.workspace import DemoWorkspace, create_demo_workspace
+from screens.cb_form import CBForm
+from wizard.workspace import DemoWorkspace
+from pilot_helpers import cell, loaded, make_app, open_step
 
 SIZE = (120, 40)
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> DemoWorkspace:
-    return create_demo_workspace(tmp_path / "ws")
-
-
-def make_app(ws: DemoWorkspace) -> WizardApp:
-    return WizardApp(spec_path=ws.spec_path, op_dir=ws.op_dir, root=ws.root, cwd=ws.root)
-
-
-async def loaded(app: WizardApp, pilot: object) -> None:
-    await app.wait_ready()
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    assert app.session is not None, app.load_error
-
-
-def cell(app: WizardApp, row: int, name: str) -> Input:
-    rows = list(app.query_one(CBForm).query(CBRow))
-    return next(w for w in rows[row].query(Input) if w.name == name)
 
 
 # ---- 1. quitting right after a CB edit -------------------------------------------------------------
@@ -42,9 +22,7 @@ async def test_quit_right_after_a_cb_edit_does_not_crash(ws: DemoWorkspace, atte
     """The debounced preview (0.12 s) must not fire into a half-dismantled app (NoMatches '#stage5-tabs')."""
     app = make_app(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(app, pilot)
-        app.goto("stage5")
-        await pilot.pause()
+        await open_step(app, pilot, "stage5")
         for typed in ("a", "ab", "abc"):
             cell(app, 0, "name").value = typed
             await pilot.pause()
@@ -150,9 +128,7 @@ async def test_backspaces_and_characters_arriving_together_stay_in_order(
 
     app = make_app(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(app, pilot)
-        app.goto("stage5")
-        await pilot.pause()
+        await open_step(app, pilot, "stage5")
         form = app.query_one(CBForm)
         real = form.update_live
 
@@ -217,9 +193,7 @@ def test_session_uses_the_stepper_stage_titles() -> None:
 async def test_spec_step_stacks_on_narrow_terminals(ws: DemoWorkspace, size: tuple[int, int], stacked: bool) -> None:
     app = make_app(ws)
     async with app.run_test(size=size) as pilot:
-        await loaded(app, pilot)
-        app.goto("spec")
-        await pilot.pause()
+        await open_step(app, pilot, "spec")
         tree, text = app.query_one("#spec-tree").region, app.query_one("#spec-text").region
         if stacked:
             assert tree.bottom <= text.y, (tree, text)  # the fields on top, the text below

@@ -7,32 +7,14 @@ one cell is still invalid (the draft table is saved and comes back, marked).
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-from textual.widgets import Input
 
-from screens.app import WizardApp
-from screens.cb_form import CBForm, CBRow
-from wizard.workspace import DemoWorkspace, create_demo_workspace
+from screens.cb_form import CBForm
+from wizard.workspace import DemoWorkspace
+from pilot_helpers import cell, loaded, make_app, open_step
 
 SIZE = (120, 40)
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> DemoWorkspace:
-    return create_demo_workspace(tmp_path / "ws")
-
-
-def make_app(ws: DemoWorkspace) -> WizardApp:
-    return WizardApp(spec_path=ws.spec_path, op_dir=ws.op_dir, root=ws.root, cwd=ws.root)
-
-
-async def loaded(app: WizardApp, pilot: object) -> None:
-    await app.wait_ready()
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    assert app.session is not None, app.load_error
 
 
 async def settle(pilot: object) -> None:
@@ -40,18 +22,11 @@ async def settle(pilot: object) -> None:
     await pilot.pause(0.3)  # type: ignore[attr-defined]
 
 
-def cell(app: WizardApp, row: int, name: str) -> Input:
-    rows = list(app.query_one(CBForm).query(CBRow))
-    return next(w for w in rows[row].query(Input) if w.name == name)
-
-
 @pytest.mark.parametrize("pages", ["-3", "0", "1/0"])
 async def test_pages_that_cannot_size_a_cb_are_marked_in_place(ws: DemoWorkspace, pages: str) -> None:
     app = make_app(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(app, pilot)
-        app.goto("stage5")
-        await pilot.pause()
+        await open_step(app, pilot, "stage5")
         c = cell(app, 0, "pages")
         c.value = pages
         await pilot.pause()
@@ -71,9 +46,7 @@ async def test_pages_that_cannot_size_a_cb_are_marked_in_place(ws: DemoWorkspace
 async def test_a_bad_cell_is_reported_once(ws: DemoWorkspace) -> None:
     app = make_app(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(app, pilot)
-        app.goto("stage5")
-        await pilot.pause()
+        await open_step(app, pilot, "stage5")
         cell(app, 0, "pages").value = "lots"
         await pilot.pause()
         await pilot.pause()
@@ -85,9 +58,7 @@ async def test_a_bad_cell_is_reported_once(ws: DemoWorkspace) -> None:
 async def test_edits_made_while_a_cell_is_invalid_survive_a_dropped_connection(ws: DemoWorkspace) -> None:
     app = make_app(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(app, pilot)
-        app.goto("stage5")
-        await pilot.pause()
+        await open_step(app, pilot, "stage5")
         cell(app, 0, "pages").value = "lots"  # half-typed, invalid
         await pilot.pause()
         cell(app, 1, "pages").value = "7"  # a good edit in another row
@@ -119,9 +90,7 @@ async def test_renaming_a_cb_key_by_key_keeps_its_spec_fields(ws: DemoWorkspace)
 
     app = make_app(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(app, pilot)
-        app.goto("stage5")
-        await pilot.pause()
+        await open_step(app, pilot, "stage5")
         original = app.session.spec.cbs[0]
         assert original.line and original.purpose
         name = cell(app, 0, "name")
@@ -143,9 +112,7 @@ async def test_stage5_banner_does_not_repeat_the_cb_forms_list(ws: DemoWorkspace
 
     app = make_app(ws)
     async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(app, pilot)
-        app.goto("stage5")
-        await pilot.pause()
+        await open_step(app, pilot, "stage5")
         cell(app, 0, "pages").value = "lots"
         await pilot.pause()
         await pilot.pause()
@@ -160,9 +127,7 @@ async def test_stage5_banner_does_not_repeat_the_cb_forms_list(ws: DemoWorkspace
 async def test_a_duplicate_index_is_reported_once_and_marked(ws: DemoWorkspace) -> None:
     app = make_app(ws)
     async with app.run_test(size=SIZE) as pilot:
-        await loaded(app, pilot)
-        app.goto("stage5")
-        await pilot.pause()
+        await open_step(app, pilot, "stage5")
         idx = cell(app, 1, "index")
         idx.value = "0"
         await pilot.pause()

@@ -4,25 +4,15 @@ tests/system/test_app_remote.py, against a real sshd)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
 from textual.widgets import Input, Label
 
 from screens.app import WizardApp
-from wizard.workspace import DemoWorkspace, create_demo_workspace
+from wizard.workspace import DemoWorkspace
+from pilot_helpers import make_app
 
 SIZE = (80, 24)
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> DemoWorkspace:
-    return create_demo_workspace(tmp_path / "ws")
-
-
-def make_app(ws: DemoWorkspace, **kw: Any) -> WizardApp:
-    return WizardApp(spec_path=ws.spec_path, op_dir=ws.op_dir, root=ws.root, cwd=ws.root, **kw)
 
 
 async def open_tests(app: WizardApp, pilot: Any) -> Any:

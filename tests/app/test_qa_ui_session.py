@@ -7,18 +7,11 @@ removed Stage 6's kernel creation (135 lines), approved by default.
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import pytest
 
 from screens.session import Session
 from wizard.model import Plan
-from wizard.workspace import DemoWorkspace, create_demo_workspace
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> DemoWorkspace:
-    return create_demo_workspace(tmp_path / "ws")
+from wizard.workspace import DemoWorkspace
 
 
 def test_stage5_after_stage6_keeps_the_stage6_factory(ws: DemoWorkspace) -> None:

@@ -6,30 +6,13 @@ end), and the override dialog must say what the spec says, not the current overr
 
 from __future__ import annotations
 
-from pathlib import Path
 
-import pytest
-from textual.widgets import Input, Label, TextArea, Tree
+from textual.widgets import Input, Label, Static, TextArea, Tree
 
 from screens.app import WizardApp
 from screens.spec_pane import EditValueScreen
-from wizard.workspace import DemoWorkspace, create_demo_workspace
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> DemoWorkspace:
-    return create_demo_workspace(tmp_path / "ws")
-
-
-def make_app(ws: DemoWorkspace) -> WizardApp:
-    return WizardApp(spec_path=ws.spec_path, op_dir=ws.op_dir, root=ws.root, cwd=ws.root)
-
-
-async def loaded(app: WizardApp, pilot: object) -> None:
-    await app.wait_ready()
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    assert app.session is not None, app.load_error
+from wizard.workspace import DemoWorkspace
+from pilot_helpers import loaded, make_app, until
 
 
 def _node(tree: Tree, label_start: str) -> int:
@@ -38,6 +21,16 @@ def _node(tree: Tree, label_start: str) -> int:
         if node is not None and node.label.plain.startswith(label_start):
             return line
     raise AssertionError(f"no tree node {label_start!r}")
+
+
+async def _edit_field(app: WizardApp, pilot: object, label: str) -> None:
+    """Select the extracted field ``label`` in the tree and press e (its override dialog opens)."""
+    tree = app.query_one("#spec-tree", Tree)
+    tree.focus()
+    tree.cursor_line = _node(tree, label)
+    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.press("e")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
 
 
 async def test_selecting_a_field_shows_its_source_line_from_column_0(ws: DemoWorkspace) -> None:
@@ -66,12 +59,7 @@ async def test_override_dialog_shows_the_spec_value_not_the_override(ws: DemoWor
         assert spec_value
         app.session.set_override("planning_mode", "Fused")
         app.spec_pane.refresh_fields()
-        tree = app.query_one("#spec-tree", Tree)
-        tree.focus()
-        tree.cursor_line = _node(tree, "planning mode:")
-        await pilot.pause()
-        await pilot.press("e")
-        await pilot.pause()
+        await _edit_field(app, pilot, "planning mode:")
         assert isinstance(app.screen, EditValueScreen)
         texts = " | ".join(str(lbl.render()) for lbl in app.screen.query(Label))
         assert f"from the spec: {spec_value}" in texts, texts
@@ -99,27 +87,17 @@ async def test_input_dims_override_from_the_spec_pane_reaches_the_forms(ws: Demo
     app = make_app(ws)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(app, pilot)
-        tree = app.query_one("#spec-tree", Tree)
-        tree.focus()
-        tree.cursor_line = _node(tree, "input dims:")
-        await pilot.pause()
-        await pilot.press("e")
-        await pilot.pause()
+        await _edit_field(app, pilot, "input dims:")
         assert isinstance(app.screen, EditValueScreen)
         field = app.screen.query_one(Input)
         assert field.value == "NCHW"
         field.value = "nhwc"
         await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            if app.session.spec.dim_order == "NHWC":
-                break
-        assert app.session.spec.dim_order == "NHWC"
+        assert await until(pilot, lambda: app.session.spec.dim_order == "NHWC"), app.session.spec.dim_order
         assert app.session.state.overrides["dim_order"] in ("nhwc", "NHWC")
         app.goto("stage5")
-        for _ in range(100):
-            await pilot.pause(0.02)
-            labels = [str(w.render()) for w in app.query("#sample-shape-lbl")]
-            if labels and "N,H,W,C" in labels[0]:
-                break
-        assert "N,H,W,C" in str(app.query_one("#sample-shape-lbl", Label).render())
+        shape_label = lambda: " ".join(str(w.render()) for w in app.query("#sample-shape-lbl"))  # noqa: E731
+        assert await until(pilot, lambda: "N,H,W,C" in shape_label()), shape_label()
+        app._tabs5().active = "tab-work"  # a hidden tab redraws when shown
+        summary = lambda: str(app.query_one("#work-summary", Static).render())  # noqa: E731
+        assert await until(pilot, lambda: "1×32×32×64 (NHWC)" in summary()), summary()

@@ -3,34 +3,20 @@ split (negative, division by zero) is marked in place like a parse error, and st
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Static
 
 from screens.app import WizardApp
-from wizard.workspace import DemoWorkspace, create_demo_workspace
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> DemoWorkspace:
-    return create_demo_workspace(tmp_path / "ws")
-
-
-async def loaded(app: WizardApp, pilot: object) -> None:
-    await app.wait_ready()
-    await pilot.pause()  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    assert app.session is not None, app.load_error
+from wizard.workspace import DemoWorkspace
+from pilot_helpers import open_step
 
 
 @pytest.mark.parametrize("total", ["-3", "Ht/0"])
 async def test_total_units_that_cannot_be_split_are_marked_in_place(ws: DemoWorkspace, total: str) -> None:
     app = WizardApp(spec_path=ws.spec_path, op_dir=ws.op_dir, root=ws.root, cwd=ws.root)
     async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(app, pilot)
-        app.goto("stage5")
-        await pilot.pause()
+        await open_step(app, pilot, "stage5")
         app._tabs5().active = "tab-work"
         await pilot.pause()
         await pilot.pause()

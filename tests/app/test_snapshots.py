@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import types
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,7 +17,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from screens.app import WizardApp
-from wizard.workspace import DemoWorkspace, create_demo_workspace
+from wizard.workspace import DemoWorkspace
 
 SIZE = (100, 30)
 
@@ -32,11 +31,6 @@ def _deterministic(monkeypatch: pytest.MonkeyPatch) -> None:
     fixed = types.SimpleNamespace(date=types.SimpleNamespace(today=lambda: datetime.date(2026, 1, 1)))
     monkeypatch.setattr(generate, "datetime", fixed)  # the SPDX year in generated headers
     monkeypatch.delenv("TTNN_WIZARD_THEME", raising=False)
-
-
-@pytest.fixture
-def ws(tmp_path: Path) -> DemoWorkspace:
-    return create_demo_workspace(tmp_path / "ws")
 
 
 def app_for(ws: DemoWorkspace) -> WizardApp:

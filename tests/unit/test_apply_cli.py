@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,26 +12,16 @@ pytest.importorskip("wizard.generate", reason="the generator (helper C) is not i
 state_mod = pytest.importorskip("wizard.state", reason="session state (helper B) is not in this build")
 overrides = pytest.importorskip("wizard.overrides", reason="overrides (helper B) are not in this build")
 
-DEMO = Path(__file__).resolve().parents[1] / "fixtures" / "demo"
-OP_REL = "ttnn/cpp/ttnn/operations/reduction/reduce_avg_w_rm"
 FACTORY = "device/reduce_avg_w_rm_program_factory.cpp"
 READER = "device/kernels/dataflow/reader_reduce_avg_w_rm.cpp"
-
-
-@pytest.fixture
-def op(tmp_path: Path) -> tuple[Path, Path]:
-    root = tmp_path / "tt-metal"
-    shutil.copytree(DEMO, root)
-    op_dir = root / OP_REL
-    return op_dir, op_dir / "reduce_avg_w_rm_spec.md"
 
 
 def snapshot(d: Path) -> dict[str, bytes]:
     return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
 
 
-def test_dry_run_writes_nothing(op: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
-    op_dir, spec = op
+def test_dry_run_writes_nothing(demo_op: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    op_dir, spec = demo_op
     before = snapshot(op_dir)
     assert main(["apply", str(spec), "--op-dir", str(op_dir), "--dry-run"]) == 0
     out = capsys.readouterr()
@@ -41,16 +30,16 @@ def test_dry_run_writes_nothing(op: tuple[Path, Path], capsys: pytest.CaptureFix
     assert "dry run: nothing written" in out.err
 
 
-def test_no_tty_and_no_yes_writes_nothing(op: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
-    op_dir, spec = op
+def test_no_tty_and_no_yes_writes_nothing(demo_op: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    op_dir, spec = demo_op
     before = snapshot(op_dir)
     assert main(["apply", str(spec), "--op-dir", str(op_dir)]) == 1
     assert snapshot(op_dir) == before
     assert "--yes" in capsys.readouterr().err
 
 
-def test_interactive_per_file(op: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    op_dir, spec = op
+def test_interactive_per_file(demo_op: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    op_dir, spec = demo_op
     monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
     answers = iter(["maybe", "y", "n", "q"])
     monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
@@ -59,8 +48,8 @@ def test_interactive_per_file(op: tuple[Path, Path], monkeypatch: pytest.MonkeyP
     assert len(written) == 1  # one "y", then "n", then quit
 
 
-def test_yes_then_hand_edit_survives_cb_change_then_conflict(op: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
-    op_dir, spec = op
+def test_yes_then_hand_edit_survives_cb_change_then_conflict(demo_op: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    op_dir, spec = demo_op
     assert main(["apply", str(spec), "--op-dir", str(op_dir), "--yes"]) == 0
     assert (op_dir / READER).is_file()
     state = state_mod.SessionState.load(op_dir)
@@ -107,8 +96,8 @@ def test_yes_then_hand_edit_survives_cb_change_then_conflict(op: tuple[Path, Pat
     assert (op_dir / FACTORY).read_text() == text
 
 
-def test_bad_arguments(op: tuple[Path, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    op_dir, spec = op
+def test_bad_arguments(demo_op: tuple[Path, Path], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    op_dir, spec = demo_op
     assert main(["apply", str(spec), "--op-dir", str(tmp_path / "missing")]) == 2
     assert main(["apply", str(spec), "--op-dir", str(op_dir), "--stage", "5", "--stages", "4-6"]) == 2
     assert main(["apply", str(tmp_path / "nope.md"), "--op-dir", str(op_dir)]) == 2

@@ -20,21 +20,13 @@ DEMO = FIXTURES / "demo"
 OP_REL = "ttnn/cpp/ttnn/operations/reduction/reduce_avg_w_rm"
 
 
-@pytest.fixture
-def op(tmp_path: Path) -> tuple[Path, Path]:
-    root = tmp_path / "tt-metal"
-    shutil.copytree(DEMO, root)
-    op_dir = root / OP_REL
-    return op_dir, op_dir / "reduce_avg_w_rm_spec.md"
-
-
 def snapshot(d: Path) -> dict[str, bytes]:
     return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
 
 
-def test_dry_run_with_nothing_pending_writes_nothing(op: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_dry_run_with_nothing_pending_writes_nothing(demo_op: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
     # bug: with every file up to date but the 3-way bases gone, --dry-run rewrote .ttnn-wizard/base/
-    op_dir, spec = op
+    op_dir, spec = demo_op
     assert main(["apply", str(spec), "--op-dir", str(op_dir), "--yes"]) == 0
     shutil.rmtree(op_dir / ".ttnn-wizard" / "base")
     before = snapshot(op_dir)
@@ -44,10 +36,10 @@ def test_dry_run_with_nothing_pending_writes_nothing(op: tuple[Path, Path], caps
     assert "nothing to write" in capsys.readouterr().err
 
 
-def test_read_only_op_dir_is_one_clear_line(op: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_read_only_op_dir_is_one_clear_line(demo_op: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     # bug: a read-only op dir gave ten "write failed" lines and then a traceback from saving the session state.
     # (Tests run as root in CI, where chmod does not stop writes: stand in for the kernel's answer.)
-    op_dir, spec = op
+    op_dir, spec = demo_op
     real_access = os.access
     ro = op_dir.resolve()
 
@@ -68,10 +60,10 @@ def test_read_only_op_dir_is_one_clear_line(op: tuple[Path, Path], capsys: pytes
     assert main(["apply", str(spec), "--op-dir", str(op_dir), "--dry-run"]) == 0
 
 
-def test_write_failures_midway_never_traceback(op: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_write_failures_midway_never_traceback(demo_op: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     # A filesystem that turns read-only (or full) after the check: per-file errors, the state save fails too,
     # the command still ends with a message and exit status, not a traceback.
-    op_dir, spec = op
+    op_dir, spec = demo_op
 
     def refuse(path, data, **kw):  # type: ignore[no-untyped-def]
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
@@ -99,9 +91,9 @@ def test_state_save_failure_is_a_wizard_error(tmp_path: Path, monkeypatch: pytes
     assert "state.toml" in str(exc.value) and "Permission denied" in str(exc.value)
 
 
-def test_spec_of_another_op_is_refused(op: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_spec_of_another_op_is_refused(demo_op: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
     # bug: layer_norm_w_rm's spec applied to reduce_avg_w_rm's op dir silently wrote layer_norm files there (exit 0)
-    op_dir, _ = op
+    op_dir, _ = demo_op
     other = FIXTURES / "specs" / "layer_norm_w_rm_spec.md"
     before = snapshot(op_dir)
     for extra in (["--yes"], ["--dry-run"]):
@@ -122,9 +114,9 @@ def test_op_dir_without_scaffold_says_so(tmp_path: Path, capsys: pytest.CaptureF
 
 
 @pytest.mark.parametrize("where", ["", "ttnn/cpp/ttnn/operations/reduction", "ttnn/cpp/ttnn/operations"])
-def test_checkout_root_or_category_dir_is_refused(op: tuple[Path, Path], where: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_checkout_root_or_category_dir_is_refused(demo_op: tuple[Path, Path], where: str, capsys: pytest.CaptureFixture[str]) -> None:
     # bug: --op-dir at the checkout root (or the category folder) wrote device/ and test_dev/ right there
-    op_dir, spec = op
+    op_dir, spec = demo_op
     root = op_dir.parents[len(Path(OP_REL).parts) - 1]
     target = root / where if where else root
     before = snapshot(root)
@@ -135,10 +127,10 @@ def test_checkout_root_or_category_dir_is_refused(op: tuple[Path, Path], where: 
     assert snapshot(root) == before
 
 
-def test_category_that_does_not_match_the_op_location_warns(op: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_category_that_does_not_match_the_op_location_warns(demo_op: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
     # a category override (or a spec category) other than the folder the op sits in: the factory's repo-relative
     # CreateKernel paths would name a directory that does not exist; say so
-    op_dir, spec = op
+    op_dir, spec = demo_op
     st = state_mod.SessionState.load(op_dir)
     st.set_override("category", "eltwise")
     st.save()

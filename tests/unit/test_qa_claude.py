@@ -43,11 +43,8 @@ def test_corrupt_counters_are_display_only() -> None:
     assert ledger.store["calls"] == 1 and ledger.store["tokens_input"] == 5
 
 
-def test_delegate_dry_run_with_corrupt_spend(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = tmp_path / "tt"
-    shutil.copytree(DEMO, root)
-    op_dir = root / OP_REL
-    spec = op_dir / "reduce_avg_w_rm_spec.md"
+def test_delegate_dry_run_with_corrupt_spend(demo_op: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    op_dir, spec = demo_op
     assert main(["apply", str(spec), "--op-dir", str(op_dir), "--yes"]) == 0
     state = op_dir / ".ttnn-wizard" / "state.toml"
     state.write_text(state.read_text() + '\n[claude]\nspent_usd = "lots"\n')
@@ -58,11 +55,8 @@ def test_delegate_dry_run_with_corrupt_spend(tmp_path: Path, capsys: pytest.Capt
     assert code == 0 and "spent_usd" in out and "nothing was sent" in out
 
 
-def test_delegate_with_key_and_corrupt_spend_refuses_before_sending(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    root = tmp_path / "tt"
-    shutil.copytree(DEMO, root)
-    op_dir = root / OP_REL
-    spec = op_dir / "reduce_avg_w_rm_spec.md"
+def test_delegate_with_key_and_corrupt_spend_refuses_before_sending(demo_op: tuple[Path, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    op_dir, spec = demo_op
     assert main(["apply", str(spec), "--op-dir", str(op_dir), "--yes"]) == 0
     state = op_dir / ".ttnn-wizard" / "state.toml"
     state.write_text(state.read_text() + '\n[claude]\nspent_usd = "lots"\n')

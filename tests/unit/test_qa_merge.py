@@ -44,21 +44,15 @@ def test_lf_files_unchanged_behaviour() -> None:
     assert res.clean and "\r" not in res.text
 
 
-def test_apply_on_crlf_file_end_to_end(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_apply_on_crlf_file_end_to_end(demo_op, capsys) -> None:  # type: ignore[no-untyped-def]
     """A CRLF hand-edited factory: a CB page change merges in; a clash leaves CRLF markers that a later apply
     recognises as unresolved (never merged on top of)."""
-    import shutil
-    from pathlib import Path
-
     from wizard.cli import main
     from wizard.overrides import cb_to_dict
     from wizard.spec import parse_spec
     from wizard.state import SessionState
 
-    demo = Path(__file__).resolve().parents[1] / "fixtures" / "demo"
-    shutil.copytree(demo, tmp_path / "tt")
-    op_dir = tmp_path / "tt" / "ttnn/cpp/ttnn/operations/reduction/reduce_avg_w_rm"
-    spec = op_dir / "reduce_avg_w_rm_spec.md"
+    op_dir, spec = demo_op
     factory = op_dir / "device" / "reduce_avg_w_rm_program_factory.cpp"
     assert main(["apply", str(spec), "--op-dir", str(op_dir), "--yes"]) == 0
     text = factory.read_bytes().decode()
@@ -101,19 +95,13 @@ def test_non_utf8_bytes_in_the_user_file_survive_a_merge(engine: str) -> None:
     assert "line 30 (new generation)" in res.text
 
 
-def test_apply_on_a_latin1_file_end_to_end(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
-    import shutil
-    from pathlib import Path
-
+def test_apply_on_a_latin1_file_end_to_end(demo_op, capsys) -> None:  # type: ignore[no-untyped-def]
     from wizard.cli import main
     from wizard.overrides import cb_to_dict
     from wizard.spec import parse_spec
     from wizard.state import SessionState
 
-    demo = Path(__file__).resolve().parents[1] / "fixtures" / "demo"
-    shutil.copytree(demo, tmp_path / "tt")
-    op_dir = tmp_path / "tt" / "ttnn/cpp/ttnn/operations/reduction/reduce_avg_w_rm"
-    spec = op_dir / "reduce_avg_w_rm_spec.md"
+    op_dir, spec = demo_op
     factory = op_dir / "device" / "reduce_avg_w_rm_program_factory.cpp"
     assert main(["apply", str(spec), "--op-dir", str(op_dir), "--yes"]) == 0
     factory.write_bytes(b"// caf\xe9 note by user\n" + factory.read_bytes())

@@ -82,3 +82,16 @@ def test_stale_files_trusts_no_path_from_the_box() -> None:
     ])
     assert stale_files(previous, ["keep.cpp", "a.cpp"]) == ["kernels/old.cpp"]
     assert stale_files("", ["a.cpp"]) == []
+
+
+def test_runner_host_none_is_the_profiles_and_empty_is_this_machine(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import dataclasses
+
+    from wizard.profiles import load_profile
+    from wizard.runner import Runner
+
+    boxed = dataclasses.replace(load_profile("wormhole_n150"), host="me@box")
+    assert Runner(tmp_path, boxed).host == "me@box"
+    assert Runner(tmp_path, boxed, host="").host is None  # the app's empty "run on" field
+    assert Runner(tmp_path, boxed, host="you@other").host == "you@other"
+    assert Runner(tmp_path, load_profile("wormhole_n150")).host is None

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         raise WizardError("the op directory is not a directory", path=str(op_dir))
     host = getattr(args, "host", None)
     if host:
-        from wizard.runner.remote import parse_host
+        from wizard.hostspec import parse_host
 
         parse_host(host)  # bad syntax -> one line on stderr, exit 2, before the screen takes over
     root = find_checkout_root(spec.parent if spec else (op_dir or cwd))

@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     profile = load_profile(args.profile)
     host = args.host
     if host:
-        from wizard.runner.remote import parse_host
+        from wizard.hostspec import parse_host
 
         parse_host(host)  # bad syntax -> exit 2 before anything starts
     runner = Runner(op_dir, profile, host=host, remote_root=getattr(args, "remote_root", None))

@@ -78,7 +78,8 @@ class Runner:
 
             profile = load_profile(None)
         self.profile = profile
-        self.host = host or getattr(profile, "host", None) or None
+        # None: the profile's host (if any); "": this machine, whatever the profile says (the app's empty field)
+        self.host = (getattr(profile, "host", None) if host is None else host) or None
         self.remote_root = remote_root or getattr(profile, "remote_root", None) or os.environ.get(
             "TTNN_WIZARD_REMOTE_ROOT") or None
         self.device_id = device_id

@@ -16,19 +16,17 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import shlex
 import tarfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from wizard.errors import WizardError
+from wizard.hostspec import HostSpec, parse_host
 from wizard.runner.process import StreamingProcess
 
-_HOST_RE = re.compile(r"^(?:(?P<user>[A-Za-z0-9._][A-Za-z0-9._-]*)@)?(?P<host>[A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\])(?::(?P<port>\d{1,5}))?$")
 AGENT_FILES = ("agent.py", "device.py")
 AGENT_REL = ".ttnn-wizard/agent"
 # What the last sync put on the box (op-relative paths, one per line): a file deleted here since then is
@@ -39,29 +37,6 @@ _EXCLUDE = {".ttnn-wizard", "__pycache__", ".pytest_cache"}
 
 class RemoteError(WizardError):
     """SSH trouble: connection refused/lost, authentication, missing remote tools. The run can be retried."""
-
-
-@dataclass(frozen=True)
-class HostSpec:
-    host: str
-    user: str | None = None
-    port: int | None = None
-
-    def __str__(self) -> str:
-        user = f"{self.user}@" if self.user else ""
-        port = f":{self.port}" if self.port else ""
-        return f"{user}{self.host}{port}"
-
-
-def parse_host(text: str) -> HostSpec:
-    """``user@box[:port]`` -> HostSpec; anything else (spaces, a leading '-', shell characters) is refused."""
-    m = _HOST_RE.match(text.strip())
-    if not m or text.strip().startswith("-"):
-        raise WizardError(f"--host must look like user@box or user@box:port, not {text!r}")
-    port = int(m.group("port")) if m.group("port") else None
-    if port is not None and not 0 < port < 65536:
-        raise WizardError(f"--host port must be 1-65535, not {port}")
-    return HostSpec(m.group("host").strip("[]"), m.group("user"), port)
 
 
 def _control_dir() -> str:

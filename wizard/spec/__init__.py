@@ -106,10 +106,9 @@ def _extract(text: str, spec: OpSpec, warn, path: Path | None) -> None:
 _SHAPE_RE = re.compile(r"[\[(]\s*(\d{1,6})\s*,\s*(\d{1,6})\s*,\s*(\d{1,6})\s*,\s*(\d{1,6})\s*[\])]")
 
 
-def sample_shape(spec: OpSpec) -> tuple[tuple[int, ...], str]:
-    """The sample input shape for budgets and splits: the first 4-D shape in the test criteria, else (1,1,32,64).
-
-    Returns the shape and a phrase saying where it came from."""
+def spec_sample_shape(spec: OpSpec) -> tuple[tuple[int, ...], str] | None:
+    """The sample shape the spec itself suggests, with where it came from: the first 4-D shape in its test
+    criteria, else for an NHWC input a 32x32 image with 64 channels; None when it suggests none."""
     for title, items in spec.test_criteria.items():
         for item in items:
             m = _SHAPE_RE.search(item)
@@ -117,9 +116,16 @@ def sample_shape(spec: OpSpec) -> tuple[tuple[int, ...], str]:
                 dims = tuple(int(g) for g in m.groups())
                 if all(d > 0 for d in dims):
                     return dims, f"from the spec's test criteria ({title})"
-    if spec.dim_order == "NHWC":  # a 32x32 image with 64 channels, not a 1-pixel-high one
+    if spec.dim_order == "NHWC":  # not a 1-pixel-high image
         return (1, 32, 32, 64), "default (N,H,W,C): the spec's test criteria list no 4-D shape"
-    return (1, 1, 32, 64), "default: the spec's test criteria list no 4-D shape"
+    return None
+
+
+def sample_shape(spec: OpSpec) -> tuple[tuple[int, ...], str]:
+    """The sample input shape for budgets and splits: the spec's (``spec_sample_shape``), else (1,1,32,64).
+
+    Returns the shape and a phrase saying where it came from."""
+    return spec_sample_shape(spec) or ((1, 1, 32, 64), "default: the spec's test criteria list no 4-D shape")
 
 
 def warning_lines(spec: OpSpec) -> list[str]:

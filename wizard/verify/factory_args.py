@@ -209,6 +209,21 @@ def _kernel_source(arg: str, text: str, upto: int) -> str | None:
     return None
 
 
+def _config_field(config: str, name: str, position: int) -> str | None:
+    """A kernel config's field: ``.name = value`` (designated initializer), else the ``position``-th argument of
+    ``Reader/WriterDataMovementConfig(...)`` (compile args first, then defines); None when absent."""
+    m = re.search(rf"\.{name}\s*=\s*(.+?)\s*(?:,\s*\.|\}}$|$)", config.strip(), re.S)
+    if m:
+        return m.group(1).strip()
+    inner = re.search(r"(?:Reader|Writer)DataMovementConfig\s*[({](.*)[)}]\s*$", config.strip(), re.S)
+    if not inner:
+        return None
+    parts = split_top(inner.group(1))
+    if position == 0:
+        return parts[0] if parts else ""
+    return parts[position] if len(parts) > position else None
+
+
 def parse_factory(text: str, ta_ct_args: Sequence[int] = (2, 2048)) -> list[KernelCall]:
     """Every CreateKernel call with its kernel path, role and compile-time args, in file order.
 
@@ -240,24 +255,8 @@ def parse_factory(text: str, ta_ct_args: Sequence[int] = (2, 2048)) -> list[Kern
         nm = re.search(r"\.noc\s*=\s*[\w:]*?(?:NOC_|RISCV_)(\d)", config)
         if nm:
             noc = int(nm.group(1))
-        ct_expr = None
-        cm = re.search(r"\.compile_args\s*=\s*(.+?)\s*(?:,\s*\.|\}$|$)", config.strip(), re.S)
-        if cm:
-            ct_expr = cm.group(1).strip()
-        else:
-            inner = re.search(r"(?:Reader|Writer)DataMovementConfig\s*[({](.*)[)}]\s*$", config.strip(), re.S)
-            if inner:
-                parts = split_top(inner.group(1))
-                ct_expr = parts[0] if parts else ""
-        def_expr = None
-        dm = re.search(r"\.defines\s*=\s*(.+?)\s*(?:,\s*\.|\}$|$)", config.strip(), re.S)
-        if dm:
-            def_expr = dm.group(1).strip()
-        else:
-            inner = re.search(r"(?:Reader|Writer)DataMovementConfig\s*[({](.*)[)}]\s*$", config.strip(), re.S)
-            if inner:
-                parts = split_top(inner.group(1))
-                def_expr = parts[1] if len(parts) > 1 else None
+        ct_expr = _config_field(config, "compile_args", 0)
+        def_expr = _config_field(config, "defines", 1)
         defines = _defines(clean, def_expr, m.start()) if def_expr else {}
         values: list[int] = []
         unresolved: list[str] = []
