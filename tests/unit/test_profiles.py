@@ -127,6 +127,7 @@ def test_bad_toml_names_file_and_line() -> None:
         ('reset_cmd = "tt-smi -r 0"\n', "reset_cmd", 1),
         ("[test_env]\nTT_METAL_OPERATION_TIMEOUT_SECONDS = 5\n", "test_env", None),
         ("gird_x = 8\n", "gird_x", 1),
+        ('triage = "yes"\n', "triage", 1),
     ],
 )
 def test_wrong_types_name_file_and_key(text: str, key: str, line: int | None) -> None:
